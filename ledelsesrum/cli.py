@@ -1,0 +1,146 @@
+"""The ``ledelsesrum`` command: every batch operation of the product.
+
+Each bounded context registers its own commands (``<app>/cli.py`` has ``register(app)``), so this
+module only sets up Django and the commands that belong to no single context.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import typer
+
+app = typer.Typer(
+    help="Ledelsesrum – undersøg ledernes vilkår. Kør 'ledelsesrum demo' for at komme i gang.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ledelsesrum.settings")
+    import django
+
+    django.setup()
+
+
+def prepare_database(verbose: bool = False) -> None:
+    """Bring the database schema up to date and make sure the roles exist."""
+    from django.core.management import call_command
+
+    from .accounts.roles import ensure_groups
+
+    call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
+    ensure_groups()
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def manage(ctx: typer.Context) -> None:
+    """Run a Django management command (migrate, createsuperuser, shell, …)."""
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["ledelsesrum manage", *ctx.args])
+
+
+@app.command()
+def migrate() -> None:
+    """Create or update the database schema."""
+    prepare_database(verbose=True)
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Adresse der lyttes på."),
+    port: int = typer.Option(8000, help="Port der lyttes på."),
+    threads: int = typer.Option(8, help="Antal tråde til forespørgsler."),
+    worker: bool = typer.Option(True, help="Start også baggrundsjob-arbejderen."),
+) -> None:
+    """Serve the web app (and the background-job worker)."""
+    prepare_database()
+    serve_forever(host, port, threads, worker)
+
+
+def serve_forever(host: str, port: int, threads: int = 8, worker: bool = True) -> None:
+    from waitress import serve as waitress_serve
+
+    from .wsgi import application
+
+    worker_process = None
+    if worker:
+        worker_process = subprocess.Popen([sys.executable, "-m", "ledelsesrum.cli", "worker"])
+    try:
+        waitress_serve(application, host=host, port=port, threads=threads, ident="ledelsesrum")
+    finally:
+        if worker_process is not None:
+            worker_process.terminate()
+            worker_process.wait(timeout=10)
+
+
+@app.command()
+def worker() -> None:
+    """Run the background-job worker (imports, coding runs, reports)."""
+    from django.core.management import call_command
+
+    call_command("run_huey", workers=2, worker_type="thread")
+
+
+@app.command()
+def createuser(
+    username: str,
+    password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True),
+    role: list[str] = typer.Option(["analyst"], help="administrator, analyst, board_reader, interviewer"),
+    email: str = typer.Option("", help="E-mail"),
+) -> None:
+    """Create a user with one or more roles."""
+    from django.contrib.auth import get_user_model
+
+    from .accounts.roles import ALL_ROLES, grant
+
+    prepare_database()
+    unknown = set(role) - set(ALL_ROLES)
+    if unknown:
+        raise typer.BadParameter(f"Ukendt rolle: {', '.join(sorted(unknown))}")
+    user_model = get_user_model()
+    if user_model.objects.filter(username=username).exists():
+        typer.echo(f"Brugeren {username} findes allerede.", err=True)
+        raise typer.Exit(1)
+    user = user_model.objects.create_user(username=username, password=password, email=email)
+    if "administrator" in role:
+        user.is_staff = True
+        user.is_superuser = True
+        user.save()
+    grant(user, *role)
+    typer.echo(f"Oprettede {username} med rollerne {', '.join(role)}.")
+
+
+def _register_context_commands() -> None:
+    import importlib
+
+    for module in (
+        "ledelsesrum.organisation.cli",
+        "ledelsesrum.studies.cli",
+        "ledelsesrum.surveys.cli",
+        "ledelsesrum.analysis.cli",
+        "ledelsesrum.demo.cli",
+    ):
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            # A context without commands yet; any other missing module is a real error.
+            if exc.name is None or not module.startswith(exc.name):
+                raise
+            continue
+        mod.register(app)
+
+
+def main() -> None:
+    setup_django()
+    _register_context_commands()
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.shortcuts import render
+
+
+class UploadTooLargeMiddleware:
+    """Refuse an oversize upload before Django reads it, with a Danish message.
+
+    Without this, a 200 MB upload would be streamed to disk and then fail deep in a form.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if request.method in ("POST", "PUT") and length > settings.MAX_UPLOAD_BYTES:
+            limit_mb = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
+            return render(
+                request,
+                "errors/upload_too_large.html",
+                {"limit_mb": limit_mb, "size_mb": round(length / (1024 * 1024), 1)},
+                status=413,
+            )
+        return self.get_response(request)

@@ -1,0 +1,1 @@
+"""Thin views; domain logic lives in the named modules of this app."""
