@@ -1,7 +1,7 @@
-from django.urls import path  # noqa: F401
+"""Survey URLs: the analyst's questionnaire builder, distribution, and the respondents' pages."""
 
-from . import views  # noqa: F401
+from . import urls_builder, urls_respond
 
 app_name = "surveys"
 
-urlpatterns: list = []
+urlpatterns = [*urls_builder.urlpatterns, *urls_respond.urlpatterns]

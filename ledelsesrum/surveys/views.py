@@ -1,1 +1,0 @@
-"""Thin views; domain logic lives in the named modules of this app."""
