@@ -64,20 +64,39 @@ class Study(models.Model):
         return self.name
 
     def clean(self) -> None:
-        errors = {}
-        if self.anonymity_threshold is not None and self.anonymity_threshold < MIN_ANONYMITY_THRESHOLD:
-            errors["anonymity_threshold"] = _("Anonymitetsgrænsen kan ikke være under 3.")
+        errors: dict[str, str] = {}
+        floors = {
+            "anonymity_threshold": (MIN_ANONYMITY_THRESHOLD, _("Anonymitetsgrænsen kan ikke være under 3.")),
+            "open_text_threshold": (MIN_OPEN_TEXT_THRESHOLD, _("Grænsen for fritekst kan ikke være under 5.")),
+            "sensitive_threshold": (
+                MIN_SENSITIVE_THRESHOLD, _("Grænsen for følsomme spørgsmål kan ikke være under 10.")
+            ),
+        }
+        for field, (floor, message) in floors.items():
+            value = getattr(self, field)
+            if value is not None and value < floor:
+                errors[field] = message
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             errors["ends_on"] = _("Slutdatoen ligger før startdatoen.")
-        if self.pk and self.anonymity_threshold is not None:
+        if self.retention_until and self.ends_on and self.retention_until < self.ends_on:
+            errors["retention_until"] = _("Sletningsdatoen ligger før undersøgelsens slutdato.")
+        if self.pk:
+            # ANONYMITY.md: once results are out, a lower threshold would reveal what was withheld.
             released = self.rounds.filter(status=Round.Status.CLOSED).exists()
-            previous = Study.objects.filter(pk=self.pk).values_list("anonymity_threshold", flat=True).first()
-            if released and previous is not None and self.anonymity_threshold < previous:
-                errors["anonymity_threshold"] = _(
-                    "Resultaterne er offentliggjort; anonymitetsgrænsen kan ikke sænkes nu."
-                )
+            previous = Study.objects.filter(pk=self.pk).values(*floors).first()
+            if released and previous:
+                for field in floors:
+                    value = getattr(self, field)
+                    if field not in errors and value is not None and value < previous[field]:
+                        errors[field] = _(
+                            "Resultaterne er frigivet; grænsen kan ikke sænkes under %(value)s nu."
+                        ) % {"value": previous[field]}
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def results_released(self) -> bool:
+        return self.rounds.filter(status=Round.Status.CLOSED).exists()
 
     @property
     def main_round(self) -> "Round | None":
