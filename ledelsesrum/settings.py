@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "ledelsesrum.studies",
     "ledelsesrum.surveys",
     "ledelsesrum.analysis",
+    "ledelsesrum.coding",
 ]
 
 MIDDLEWARE = [
