@@ -60,6 +60,8 @@ class Question(models.Model):
     reverse_scored = models.BooleanField(_("vendt"), default=False)
     allow_dont_know = models.BooleanField(_("tillad 'Ved ikke'"), default=True)
     sensitive = models.BooleanField(_("følsomt"), default=False)
+    # Leaders may skip any question; an analyst may still insist on a few (rarely wise).
+    required = models.BooleanField(_("skal besvares"), default=False)
     bank_code = models.CharField(_("fra spørgebanken"), max_length=40, blank=True)
     position = models.PositiveSmallIntegerField(_("rækkefølge"), default=0)
 
@@ -109,6 +111,10 @@ class Invitation(models.Model):
             models.UniqueConstraint(fields=["round", "leader"], name="invitation_unique_leader"),
         ]
 
+    def __str__(self) -> str:
+        # Never the token: it is the leader's credential.
+        return f"Invitation #{self.pk}"
+
 
 class Response(models.Model):
     """One respondent's answers in one round.
@@ -138,6 +144,9 @@ class Response(models.Model):
     answers = models.JSONField(default=dict, blank=True)
     open_answers = models.JSONField(default=dict, blank=True)
     current_section = models.PositiveSmallIntegerField(default=0)
+    # Bumped on every save: lets a client or a test see that a save landed, and makes lost
+    # updates visible (two saves always produce two versions).
+    version = models.PositiveIntegerField(default=0)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.WEB)
     external_id = models.CharField(max_length=100, blank=True)
     started_at = models.DateTimeField(auto_now_add=True)
@@ -148,3 +157,6 @@ class Response(models.Model):
         verbose_name = _("besvarelse")
         verbose_name_plural = _("besvarelser")
         indexes = [models.Index(fields=["round", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"Besvarelse #{self.pk}"
