@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "ledelsesrum.surveys",
     "ledelsesrum.analysis",
     "ledelsesrum.coding",
+    "ledelsesrum.interviews",
+    "ledelsesrum.knowledge",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,8 @@ urlpatterns = [
     path("undersoegelser/", include("ledelsesrum.studies.urls")),
     path("undersoegelser/", include("ledelsesrum.analysis.urls")),
     path("", include("ledelsesrum.surveys.urls")),
+    path("undersoegelser/", include("ledelsesrum.interviews.urls")),
+    path("viden/", include("ledelsesrum.knowledge.urls")),
     path("job/", include("ledelsesrum.jobs.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
