@@ -1,11 +1,183 @@
-"""Thin views; domain logic lives in the named modules of this app."""
+"""Thin views; domain logic lives in the named modules of this app (importer, tree, staging)."""
 
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from .models import Leader
+from ..accounts import audit, roles
+from ..jobs import runner
+from ..jobs.models import Job
+from . import staging
+from .forms import LeaderFilterForm, LeaderForm, UnitForm, UploadForm
+from .importer import LeaderImportFailed, import_leaders
+from .models import Leader, Unit
+from .tree import subtree_ids, unit_paths, unit_tree
+
+IMPORT_JOB = "ledelsesrum.organisation.importer:import_leaders_job"
+SESSION_KEY = "organisation_imports"
+PREVIEW_ROWS = 25
+PAGE_SIZE = 50
 
 
-@login_required
+def manager_required(view):
+    """Only roles that may set up studies see and change the organisation (it holds personal data)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not roles.can_manage_studies(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@manager_required
+def unit_list(request):
+    tree = unit_tree()
+    return render(request, "organisation/units.html", {
+        "tree": tree,
+        "unit_count": Unit.objects.count(),
+        "leader_count": Leader.objects.filter(active=True).count(),
+        "without_unit": Leader.objects.filter(active=True, unit=None).count(),
+    })
+
+
+@manager_required
+def unit_edit(request, pk: int | None = None):
+    unit = get_object_or_404(Unit, pk=pk) if pk else None
+    form = UnitForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        audit.record("organisation.unit.save", request=request, obj=saved)
+        messages.success(request, _("Enheden %(name)s er gemt.") % {"name": saved.name})
+        return redirect("organisation:units")
+    return render(request, "organisation/unit_form.html", {"form": form, "unit": unit})
+
+
+@manager_required
 def leader_list(request):
-    return render(request, "organisation/leaders.html", {"leaders": Leader.objects.select_related("unit")[:500]})
+    form = LeaderFilterForm(request.GET or None)
+    leaders = Leader.objects.all()
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            q = data["q"].strip()
+            leaders = leaders.filter(Q(name__icontains=q) | Q(email__icontains=q) | Q(title__icontains=q))
+        if data["unit"]:
+            leaders = leaders.filter(unit_id__in=subtree_ids(int(data["unit"])))
+        if data["area"]:
+            leaders = leaders.filter(area=data["area"])
+        if data["level"]:
+            leaders = leaders.filter(level=data["level"])
+        if data["education"]:
+            leaders = leaders.filter(leadership_education=data["education"])
+        if data["active"]:
+            leaders = leaders.filter(active=data["active"] == "1")
+    paginator = Paginator(leaders.order_by("name", "id"), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("side"))
+    paths = unit_paths()
+    rows = [(leader, paths.get(leader.unit_id, "")) for leader in page.object_list]
+    query = request.GET.copy()
+    query.pop("side", None)
+    audit.record("organisation.leaders.view", request=request, page=page.number, count=paginator.count)
+    return render(request, "organisation/leaders.html", {
+        "form": form, "page": page, "rows": rows, "total": paginator.count,
+        "query": query.urlencode(),
+    })
+
+
+@manager_required
+def leader_edit(request, pk: int | None = None):
+    leader = get_object_or_404(Leader, pk=pk) if pk else None
+    form = LeaderForm(request.POST or None, instance=leader)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        audit.record("organisation.leader.save", request=request, obj=saved, created=leader is None)
+        messages.success(request, _("%(name)s er gemt.") % {"name": saved.name})
+        return redirect("organisation:leaders")
+    return render(request, "organisation/leader_form.html", {"form": form, "leader": leader})
+
+
+# --- import ----------------------------------------------------------------------------------
+
+def _staged(request) -> dict:
+    return request.session.get(SESSION_KEY, {})
+
+
+@manager_required
+def import_upload(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        token = staging.stage(upload.chunks())
+        imports = _staged(request)
+        imports[token] = {"filename": upload.name}
+        request.session[SESSION_KEY] = imports
+        return redirect("organisation:import_preview", token=token)
+    return render(request, "organisation/import_upload.html", {"form": form})
+
+
+@manager_required
+def import_preview(request, token: str):
+    info = _staged(request).get(token)
+    if info is None or not staging.valid_token(token):
+        raise Http404
+    if request.method == "POST":
+        return _confirm(request, token, info)
+    if not staging.is_pending(token):
+        job = _job_for(token)
+        if job is not None:
+            return redirect("jobs:detail", pk=job.pk)
+        messages.error(request, _("Filen er ikke længere gemt. Vælg den igen."))
+        return redirect("organisation:import")
+    try:
+        plan = import_leaders(staging.path_for(token), info["filename"], dry_run=True)
+    except LeaderImportFailed as exc:
+        plan = exc.plan
+        # A file with errors can never be imported as it is: do not keep its personal data.
+        staging.discard(token)
+    audit.record("organisation.import.preview", request=request, rows=plan.total_rows,
+                 errors=len(plan.row_errors) + len(plan.file_errors))
+    return render(request, "organisation/import_preview.html", {
+        "plan": plan, "counts": plan.counts, "token": token, "filename": info["filename"],
+        "preview_rows": plan.rows[:PREVIEW_ROWS], "errors": plan.row_errors[:500],
+        "more_errors": max(0, len(plan.row_errors) - 500),
+    })
+
+
+def _job_for(token: str) -> Job | None:
+    return Job.objects.filter(kind=IMPORT_JOB, params__token=token).order_by("-pk").first()
+
+
+def _confirm(request, token: str, info: dict):
+    if not staging.claim(token):
+        # A second click, another tab or a retried request: show the import already running.
+        job = _job_for(token)
+        if job is not None:
+            return redirect("jobs:detail", pk=job.pk)
+        messages.error(request, _("Importen er allerede sat i gang eller filen er udløbet. Vælg filen igen."))
+        return redirect("organisation:import")
+    job = runner.enqueue(IMPORT_JOB, {"token": token, "filename": info["filename"]}, user=request.user)
+    audit.record("organisation.import.confirm", request=request, job_id=job.pk)
+    return redirect("jobs:detail", pk=job.pk)
+
+
+@manager_required
+def import_done(request, token: str):
+    job = _job_for(token) if staging.valid_token(token) else None
+    if job is None:
+        raise Http404
+    return render(request, "organisation/import_done.html", {
+        "job": job, "result": job.result, "leaders_url": reverse("organisation:leaders"),
+    })

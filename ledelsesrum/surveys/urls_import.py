@@ -1,3 +1,13 @@
-from django.urls import path  # noqa: F401
+"""URLs of the response import (included by surveys/urls.py under app "surveys")."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views_import as views
+
+_base = "undersoegelser/<int:study_id>/import-svar/"
+
+urlpatterns = [
+    path(_base, views.upload, name="import_responses"),
+    path(_base + "<str:token>/", views.preview, name="import_responses_preview"),
+    path(_base + "<str:token>/faerdig/", views.done, name="import_responses_done"),
+]

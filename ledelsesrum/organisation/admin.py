@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from .models import Leader, Unit
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "parent", "code")
+    list_filter = ("kind",)
+    search_fields = ("name", "code")
+    raw_id_fields = ("parent",)
+
+
+@admin.register(Leader)
+class LeaderAdmin(admin.ModelAdmin):
+    list_display = ("name", "email", "unit", "area", "level", "active")
+    list_filter = ("active", "level", "area", "leadership_education")
+    search_fields = ("name", "email", "title")
+    raw_id_fields = ("unit",)

@@ -1,0 +1,596 @@
+"""Import answers collected elsewhere (paper, another survey tool) into a round of a study.
+
+The layout (one row per respondent; documented in ``docs/file-formats.md``):
+
+- ``email`` (optional): links the row to a leader invited to the round, or in the study's
+  population; the segment (unit, area, level, seniority and span bands, education) is then the one
+  frozen on the invitation, exactly as for an online answer, and the invitation is marked answered.
+- otherwise explicit segment columns ``unit``, ``area``, ``level``, ``years_as_leader``,
+  ``span_of_control``, ``leadership_education`` — and optionally ``id`` (an external respondent
+  number, so that a re-import replaces instead of duplicating).
+- one column per question code (``RAAD01`` …): 1–5 or the Danish scale labels, 0 / "Ved ikke",
+  empty for no answer; the option key or label for a fact with choices; a number; free text for an
+  open question.
+
+As for leaders, :func:`plan_response_import` decides and reports without writing, and
+:func:`import_responses` writes all rows in one transaction, or nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ledelsesrum.lib import segments
+from ledelsesrum.lib.tabular import Table, TabularError, read_table
+from ledelsesrum.organisation.importer import (
+    PATH_SEPARATORS,
+    RowError,
+    parse_education,
+    parse_whole_number,
+    split_path,
+)
+from ledelsesrum.organisation.models import Leader, Unit
+from ledelsesrum.studies.models import Round, Study
+
+from .models import Invitation, Question, Response
+
+ProgressFn = Callable[..., None]
+
+SEGMENT_COLUMNS = ("unit", "forvaltning", "area", "level", "years_as_leader", "span_of_control",
+                   "leadership_education")
+IDENTITY_COLUMNS = ("email", "external_id")
+# Columns a leader list has that a response file may carry along; read by nobody, stored nowhere.
+IGNORED_COLUMNS = ("name", "title")
+DONT_KNOW_WORDS = {"0", "ved ikke", "ved ikke / ikke relevant", "ved ikke/ikke relevant",
+                   "ikke relevant", "vi", "-"}
+MAX_OPEN_ANSWER = 10_000
+
+
+class ResponseImportFailed(Exception):
+    def __init__(self, plan: ResponsePlan) -> None:
+        super().__init__("; ".join(plan.report_lines(limit=5)))
+        self.plan = plan
+
+
+@dataclass
+class PlannedResponse:
+    row: int
+    action: str                         # "create" or "replace"
+    label: str                          # e-mail, external id or "" (shown in the preview)
+    segment: dict[str, Any]
+    answers: dict[str, Any]
+    open_answers: dict[str, str]
+    external_id: str = ""
+    leader_id: int | None = None
+    invitation_id: int | None = None    # an existing invitation of the round
+    replaces_id: int | None = None      # an existing response replaced by this row
+
+    @property
+    def answer_count(self) -> int:
+        return len(self.answers) + len(self.open_answers)
+
+
+@dataclass
+class ResponsePlan:
+    headers: list[str] = field(default_factory=list)
+    question_codes: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    file_errors: list[str] = field(default_factory=list)
+    row_errors: list[RowError] = field(default_factory=list)
+    rows: list[PlannedResponse] = field(default_factory=list)
+    total_rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_errors and not self.row_errors
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {"create": 0, "replace": 0}
+        for row in self.rows:
+            counts[row.action] += 1
+        counts["linked"] = sum(1 for r in self.rows if r.leader_id)
+        counts["errors"] = len(self.row_errors)
+        counts["rows"] = self.total_rows
+        return counts
+
+    def report_lines(self, limit: int | None = None) -> list[str]:
+        lines = list(self.file_errors)
+        errors = self.row_errors if limit is None else self.row_errors[:limit]
+        lines.extend(str(e) for e in errors)
+        if limit is not None and len(self.row_errors) > limit:
+            lines.append(_("… og %(n)d rækker mere med fejl.") % {"n": len(self.row_errors) - limit})
+        return lines
+
+
+# --- rounds ----------------------------------------------------------------------------------
+
+class RoundNotFound(Exception):
+    pass
+
+
+def resolve_round(study: Study, number: int | None = None, *, kind: str = Round.Kind.MAIN) -> Round:
+    """Round ``number`` of ``kind`` in ``study`` (the latest one when ``number`` is None)."""
+    rounds = Round.objects.filter(study=study, kind=kind).order_by("-number")
+    found = rounds.filter(number=number).first() if number is not None else rounds.first()
+    if found is None:
+        if number is None:
+            raise RoundNotFound(_("Undersøgelsen har ingen runde endnu. Opret og start en runde først."))
+        raise RoundNotFound(_("Undersøgelsen har ingen runde %(n)d.") % {"n": number})
+    return found
+
+
+def round_problem(round: Round) -> str:
+    """Why answers cannot be imported into ``round`` ('' when they can)."""
+    if round.status == Round.Status.CLOSED:
+        return _("Runden er afsluttet, og resultaterne er frigivet; der kan ikke længere importeres "
+                 "svar i den. Et svar, der kommer efter frigivelsen, kunne afsløre, hvem der svarede.")
+    if round.status == Round.Status.DRAFT:
+        return _("Runden er ikke startet endnu. Start runden (du behøver ikke sende invitationer), "
+                 "og importér derefter svarene.")
+    return ""
+
+
+# --- values ----------------------------------------------------------------------------------
+
+def _answer_options(question: Question) -> list[tuple[Any, str]]:
+    from .builder import answer_options
+
+    return answer_options(question)
+
+
+class _Parser:
+    """Turns a cell into the stored answer for one question; ValueError with a Danish reason."""
+
+    def __init__(self, question: Question) -> None:
+        self.question = question
+        self.kind = question.kind
+        self.by_label: dict[str, Any] = {}
+        self.keys: dict[str, Any] = {}
+        if self.kind in (Question.Kind.SCALE, Question.Kind.CHOICE):
+            for value, label in _answer_options(question):
+                self.by_label[_fold(str(label))] = value
+                self.keys[_fold(str(value))] = value
+        self.labels_help = ", ".join(
+            f"'{label}'" for _v, label in (_answer_options(question) if self.kind == Question.Kind.CHOICE else [])
+        )
+
+    def parse(self, text: str) -> Any:
+        if self.kind == Question.Kind.SCALE:
+            return self._scale(text)
+        if self.kind == Question.Kind.CHOICE:
+            folded = _fold(text)
+            if folded in self.keys:
+                return self.keys[folded]
+            if folded in self.by_label:
+                return self.by_label[folded]
+            raise ValueError(_("'%(value)s' er ikke en af svarmulighederne (%(options)s)")
+                             % {"value": text, "options": self.labels_help})
+        if self.kind == Question.Kind.NUMBER:
+            value = text.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+            try:
+                number = float(value)
+            except ValueError:
+                raise ValueError(_("'%(value)s' er ikke et tal") % {"value": text}) from None
+            if number != number or number in (float("inf"), float("-inf")):
+                raise ValueError(_("'%(value)s' er ikke et tal") % {"value": text})
+            if number < 0:
+                raise ValueError(_("'%(value)s' må ikke være negativ") % {"value": text})
+            return int(number) if number.is_integer() else number
+        raise AssertionError(self.kind)
+
+    def _scale(self, text: str) -> int:
+        folded = _fold(text)
+        match = re.fullmatch(r"(-?\d+)(?:[.,]0+)?", folded) or re.match(r"([0-5])\s*[-.:)–]\s*\D", folded)
+        if match:
+            value = int(match.group(1))
+            if not 0 <= value <= 5:
+                raise ValueError(_("%(value)s ligger uden for 1–5 (0 = ved ikke)") % {"value": value})
+        elif folded in self.by_label:
+            value = int(self.by_label[folded])
+        elif folded in DONT_KNOW_WORDS or folded.startswith("ved ikke"):
+            value = 0
+        else:
+            raise ValueError(
+                _("'%(value)s' er ikke et gyldigt svar; brug 1–5, 0 eller 'Ved ikke', eller "
+                  "svarskalaens tekster") % {"value": text}
+            )
+        if value == 0 and not self.question.allow_dont_know:
+            raise ValueError(_("spørgsmålet tillader ikke 'Ved ikke'"))
+        return value
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.strip().casefold().split())
+
+
+def _band_or_number(text: str, labels: list[str], band, maximum: int) -> str:
+    """A band label as written, or a number put in its band (lib.segments: one banding)."""
+    for label in labels:
+        if _fold(label) == _fold(text):
+            return label
+    return band(parse_whole_number(text, maximum=maximum))
+
+
+# --- the plan --------------------------------------------------------------------------------
+
+def plan_response_import(
+    table: Table, round: Round, progress: ProgressFn | None = None, phases: int = 1
+) -> ResponsePlan:
+    """Validate every row against the round's questionnaire; reads the database, writes nothing."""
+    plan = ResponsePlan(headers=list(table.headers), total_rows=len(table.rows))
+    problem = round_problem(round)
+    if problem:
+        plan.file_errors.append(problem)
+        return plan
+    questions = {q.code.casefold(): q for q in Question.objects.filter(questionnaire__study_id=round.study_id)}
+    if not questions:
+        plan.file_errors.append(_("Undersøgelsen har endnu intet spørgeskema med spørgsmål."))
+        return plan
+
+    known = {*SEGMENT_COLUMNS, *IDENTITY_COLUMNS}
+    question_columns: list[tuple[str, Question]] = []
+    unknown: list[str] = []
+    for header, key in zip(table.headers, table.keys, strict=True):
+        if not key or key in known:
+            continue
+        if key in IGNORED_COLUMNS:
+            plan.ignored_columns.append(header)
+            continue
+        question = questions.get(header.strip().casefold()) or questions.get(key.replace(" ", "").casefold())
+        if question is None:
+            unknown.append(header)
+        else:
+            question_columns.append((key, question))
+    if unknown:
+        codes = ", ".join(sorted((q.code for q in questions.values()), key=str.casefold))
+        plan.file_errors.append(
+            _("Ukendte spørgsmålskoder i overskriften: %(unknown)s. Spørgeskemaets koder er: %(codes)s.")
+            % {"unknown": ", ".join(unknown), "codes": codes}
+        )
+        return plan
+    if not question_columns:
+        plan.file_errors.append(
+            _("Filen har ingen kolonner med spørgsmålskoder (fx %(example)s). Fundne kolonner: %(found)s.")
+            % {"example": next(iter(questions.values())).code,
+               "found": ", ".join(h for h in table.headers if h)}
+        )
+        return plan
+    plan.question_codes = [q.code for _k, q in question_columns]
+    parsers = {key: _Parser(q) for key, q in question_columns}
+
+    context = _Context(round)
+    seen_email: dict[str, list[int]] = defaultdict(list)
+    seen_external: dict[str, list[int]] = defaultdict(list)
+    planned: dict[int, PlannedResponse] = {}
+    errors: dict[int, list[str]] = {}
+    total = len(table.rows)
+
+    for index, row in enumerate(table.rows, start=1):
+        messages = list(row.problems)
+        answers: dict[str, Any] = {}
+        open_answers: dict[str, str] = {}
+        for key, question in question_columns:
+            text = row.get(key)
+            if not text:
+                continue
+            if question.kind == Question.Kind.OPEN:
+                if len(text) > MAX_OPEN_ANSWER:
+                    messages.append(_("%(code)s: svaret er længere end %(n)d tegn")
+                                    % {"code": question.code, "n": MAX_OPEN_ANSWER})
+                else:
+                    open_answers[question.code] = text
+                continue
+            try:
+                answers[question.code] = parsers[key].parse(text)
+            except ValueError as exc:
+                messages.append(f"{question.code}: {exc}")
+        if not answers and not open_answers and not messages:
+            messages.append(_("rækken har ingen svar"))
+
+        email = row.get("email").strip().lower()
+        external_id = row.get("external_id").strip()
+        if len(external_id) > 100:
+            messages.append(_("id er længere end 100 tegn"))
+        target: dict[str, Any] = {}
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                messages.append(_("'%(value)s' er ikke en gyldig e-mailadresse") % {"value": row.get("email")})
+            else:
+                seen_email[email].append(row.number)
+                message = context.link(email, target)
+                if message:
+                    messages.append(message)
+        else:
+            messages.extend(context.explicit_segment(row, target))
+            if external_id:
+                seen_external[external_id].append(row.number)
+                existing = context.by_external_id.get(external_id)
+                if existing is not None:
+                    target["replaces_id"] = existing
+
+        if messages:
+            errors[row.number] = messages
+        else:
+            planned[row.number] = PlannedResponse(
+                row=row.number, action="replace" if target.get("replaces_id") else "create",
+                label=email or external_id, segment=target["segment"], answers=answers,
+                open_answers=open_answers, external_id=external_id,
+                leader_id=target.get("leader_id"), invitation_id=target.get("invitation_id"),
+                replaces_id=target.get("replaces_id"),
+            )
+        if progress is not None and (index % 500 == 0 or index == total):
+            progress(index, total * phases, _("Kontrollerer række %(n)d af %(total)d") % {"n": index, "total": total})
+
+    for what, seen in ((_("e-mailen"), seen_email), (_("id'et"), seen_external)):
+        for value, numbers in seen.items():
+            if len(numbers) < 2:
+                continue
+            for number in numbers:
+                others = ", ".join(str(n) for n in numbers if n != number)
+                errors.setdefault(number, []).append(
+                    _("%(what)s %(value)s står også i række %(others)s")
+                    % {"what": what, "value": value, "others": others}
+                )
+                planned.pop(number, None)
+
+    plan.row_errors = [RowError(n, errors[n]) for n in sorted(errors)]
+    plan.rows = [planned[n] for n in sorted(planned)]
+    return plan
+
+
+class _Context:
+    """What the rows are checked against, read once: leaders, invitations, units, earlier imports."""
+
+    def __init__(self, round: Round) -> None:
+        from ledelsesrum.studies.population import population_for
+
+        self.round = round
+        self.leaders = {
+            row["email"].strip().lower(): row
+            for row in Leader.objects.values(
+                "id", "email", "unit_id", "area", "level", "years_as_leader", "span_of_control",
+                "leadership_education",
+            )
+        }
+        self.invitations = {
+            inv["leader_id"]: inv
+            for inv in Invitation.objects.filter(round=round, leader__isnull=False).values(
+                "id", "leader_id", "unit_id", "area", "level", "seniority_band", "span_band",
+                "education", "response__id", "response__source", "response__submitted_at",
+            )
+        }
+        self.population: set[int] | None = None
+        if round.kind == Round.Kind.MAIN:
+            self.population = set(population_for(round.study).values_list("id", flat=True))
+        self.by_external_id = dict(
+            Response.objects.filter(round=round, source=Response.Source.IMPORT)
+            .exclude(external_id="").values_list("external_id", "id")
+        )
+        self._units: dict[tuple[int | None, str], int] | None = None
+        self._unit_names: dict[str, list[int]] | None = None
+
+    def link(self, email: str, target: dict) -> str:
+        leader = self.leaders.get(email)
+        if leader is None:
+            return _("e-mailen %(email)s findes ikke blandt organisationens ledere") % {"email": email}
+        target["leader_id"] = leader["id"]
+        invitation = self.invitations.get(leader["id"])
+        if invitation is not None:
+            target["invitation_id"] = invitation["id"]
+            target["segment"] = {
+                "unit_id": invitation["unit_id"], "area": invitation["area"], "level": invitation["level"],
+                "seniority_band": invitation["seniority_band"], "span_band": invitation["span_band"],
+                "education": invitation["education"],
+            }
+            if invitation["response__id"]:
+                if (invitation["response__source"] == Response.Source.WEB
+                        and invitation["response__submitted_at"] is not None):
+                    return _("lederen har allerede besvaret skemaet online; et online-svar "
+                             "erstattes ikke af en import")
+                target["replaces_id"] = invitation["response__id"]
+            return ""
+        if self.population is None or leader["id"] not in self.population:
+            return _("lederen med e-mailen %(email)s er ikke med i denne runde") % {"email": email}
+        # In the population but added after the launch: frozen now, as the launch would have.
+        target["segment"] = {
+            "unit_id": leader["unit_id"], "area": leader["area"], "level": leader["level"],
+            "seniority_band": segments.seniority_band(leader["years_as_leader"]),
+            "span_band": segments.span_band(leader["span_of_control"]),
+            "education": leader["leadership_education"],
+        }
+        return ""
+
+    def explicit_segment(self, row, target: dict) -> list[str]:
+        messages: list[str] = []
+        segment = {"unit_id": None, "area": row.get("area")[:200], "level": row.get("level")[:100],
+                   "seniority_band": "", "span_band": "", "education": ""}
+        unit_text = row.get("unit")
+        path: tuple[str, ...] = ()
+        if unit_text and PATH_SEPARATORS.search(unit_text):
+            path = split_path(unit_text)
+        elif row.get("forvaltning"):
+            path = tuple(p for p in (row.get("forvaltning"), row.get("area"), unit_text) if p)
+        if path:
+            unit_id = self._resolve_path(path)
+            if unit_id is None:
+                messages.append(_("enheden '%(path)s' findes ikke i organisationen") % {"path": " > ".join(path)})
+            segment["unit_id"] = unit_id
+        elif unit_text:
+            matches = self._names().get(unit_text.casefold(), [])
+            if len(matches) == 1:
+                segment["unit_id"] = matches[0]
+            elif matches:
+                messages.append(_("enheden '%(name)s' findes flere steder; skriv hele stien") % {"name": unit_text})
+            else:
+                messages.append(_("enheden '%(name)s' findes ikke i organisationen") % {"name": unit_text})
+        for key, labels, band, maximum, col in (
+            ("years_as_leader", segments.SENIORITY_LABELS, segments.seniority_band, 70, _("år som leder")),
+            ("span_of_control", segments.SPAN_LABELS, segments.span_band, 100_000, _("ledelsesspænd")),
+        ):
+            text = row.get(key)
+            if text:
+                try:
+                    segment["seniority_band" if key == "years_as_leader" else "span_band"] = (
+                        _band_or_number(text, labels, band, maximum))
+                except ValueError as exc:
+                    messages.append(_("%(col)s '%(value)s' %(reason)s") % {"col": col, "value": text, "reason": exc})
+        text = row.get("leadership_education")
+        if text:
+            education = parse_education(text)
+            if education is None:
+                messages.append(_("lederuddannelse '%(value)s' kendes ikke") % {"value": text})
+            else:
+                segment["education"] = education
+        target["segment"] = segment
+        return messages
+
+    def _load_units(self) -> None:
+        self._units, self._unit_names = {}, defaultdict(list)
+        for pk, name, parent in Unit.objects.values_list("id", "name", "parent_id"):
+            self._units[(parent, name.casefold())] = pk
+            self._unit_names[name.casefold()].append(pk)
+
+    def _names(self) -> dict[str, list[int]]:
+        if self._unit_names is None:
+            self._load_units()
+        return self._unit_names
+
+    def _resolve_path(self, path: tuple[str, ...]) -> int | None:
+        if self._units is None:
+            self._load_units()
+        parent = None
+        for part in path:
+            parent = self._units.get((parent, part.casefold()))
+            if parent is None:
+                return None
+        return parent
+
+
+# --- applying --------------------------------------------------------------------------------
+
+def import_responses(
+    source: bytes | str | Path, round: Round, filename: str = "", *, dry_run: bool = False,
+    progress: ProgressFn | None = None,
+) -> ResponsePlan:
+    """Read, validate and (unless ``dry_run``) import a response file into ``round``, all or nothing."""
+    try:
+        table = read_table(source, filename)
+    except TabularError as exc:
+        raise ResponseImportFailed(ResponsePlan(file_errors=[exc.message])) from exc
+    if dry_run:
+        plan = plan_response_import(table, round, progress)
+        if not plan.ok:
+            raise ResponseImportFailed(plan)
+        return plan
+    with transaction.atomic():
+        # Lock the round: a close between planning and writing would release half an import.
+        round = Round.objects.select_for_update().select_related("study").get(pk=round.pk)
+        plan = plan_response_import(table, round, progress, phases=2)
+        if not plan.ok:
+            raise ResponseImportFailed(plan)
+        try:
+            _apply(plan, round, progress)
+        except IntegrityError as exc:
+            plan.file_errors.append(_("Svarene blev ændret af en anden imens; intet er importeret. Prøv igen."))
+            raise ResponseImportFailed(plan) from exc
+    return plan
+
+
+def _apply(plan: ResponsePlan, round: Round, progress: ProgressFn | None) -> None:
+    now = timezone.now()
+    total = len(plan.rows)
+    # Leaders in the population without an invitation get one, frozen as at launch (no token:
+    # they answered elsewhere), so the response is linked exactly like an online one until close.
+    new_invitations = {
+        row.leader_id: Invitation(round=round, leader_id=row.leader_id, token=None,
+                                  submitted_at=now, **row.segment)
+        for row in plan.rows if row.leader_id and not row.invitation_id
+    }
+    Invitation.objects.bulk_create(list(new_invitations.values()), batch_size=1000)
+    if any(inv.pk is None for inv in new_invitations.values()):
+        ids = dict(Invitation.objects.filter(round=round, leader_id__in=list(new_invitations))
+                   .values_list("leader_id", "id"))
+    else:
+        ids = {leader_id: inv.pk for leader_id, inv in new_invitations.items()}
+    Invitation.objects.filter(
+        pk__in=[row.invitation_id for row in plan.rows if row.invitation_id]
+    ).update(submitted_at=now)
+
+    replaced = {r.pk: r for r in Response.objects.filter(pk__in=[row.replaces_id for row in plan.rows if row.replaces_id])}
+    to_create: list[Response] = []
+    to_update: list[Response] = []
+    for row in plan.rows:
+        invitation_id = row.invitation_id or ids.get(row.leader_id)
+        values = dict(
+            round=round, invitation_id=invitation_id, answers=row.answers,
+            open_answers=row.open_answers, source=Response.Source.IMPORT,
+            external_id=row.external_id, submitted_at=now, **row.segment,
+        )
+        if row.replaces_id:
+            response = replaced[row.replaces_id]
+            for key, value in values.items():
+                setattr(response, key, value)
+            response.updated_at = now
+            to_update.append(response)
+        else:
+            to_create.append(Response(**values))
+    Response.objects.bulk_create(to_create, batch_size=500)
+    if to_update:
+        Response.objects.bulk_update(
+            to_update,
+            ["invitation", "answers", "open_answers", "source", "external_id", "submitted_at",
+             "unit", "area", "level", "seniority_band", "span_band", "education", "updated_at"],
+            batch_size=200,
+        )
+    if progress is not None:
+        progress(plan.total_rows + total, plan.total_rows + total, _("Færdig"))
+
+
+# --- the background job ----------------------------------------------------------------------
+
+def import_responses_job(params: dict, progress) -> dict:
+    """Job function: import a staged upload (``token``) or a file on disk (``path``, CLI)."""
+    from django.urls import reverse
+
+    from ledelsesrum.jobs.runner import JobError
+    from ledelsesrum.organisation import staging
+
+    token = params.get("token")
+    path = staging.path_for(token) if token else Path(params["path"])
+    try:
+        round = Round.objects.select_related("study").filter(pk=params["round_id"]).first()
+        if round is None:
+            raise JobError(_("Runden findes ikke længere. Intet er importeret."))
+        try:
+            plan = import_responses(path, round, params.get("filename", ""), progress=progress)
+        except ResponseImportFailed as exc:
+            raise JobError(
+                _("Intet er importeret, fordi filen har fejl:") + "\n" + "\n".join(exc.plan.report_lines(limit=10))
+            ) from exc
+    finally:
+        if token:
+            staging.discard(token)
+    counts = plan.counts
+    result: dict[str, Any] = {
+        "created": counts["create"], "replaced": counts["replace"], "linked": counts["linked"],
+        "rows": counts["rows"], "round_id": round.pk,
+    }
+    if token:
+        result["next_url"] = reverse(
+            "surveys:import_responses_done", kwargs={"study_id": round.study_id, "token": token}
+        )
+    return result
