@@ -68,11 +68,19 @@ def serve_forever(host: str, port: int, threads: int = 8, worker: bool = True) -
 
     from .wsgi import application
 
+    import signal
+
+    # SIGTERM must unwind through the finally below so the worker child is stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     worker_process = None
     if worker:
         worker_process = subprocess.Popen([sys.executable, "-m", "ledelsesrum.cli", "worker"])
     try:
-        waitress_serve(application, host=host, port=port, threads=threads, ident="ledelsesrum")
+        # Waitress accepts 100 connections by default; hundreds of respondents keep theirs alive.
+        waitress_serve(
+            application, host=host, port=port, threads=threads, ident="ledelsesrum",
+            connection_limit=1000, asyncore_use_poll=True,
+        )
     finally:
         if worker_process is not None:
             worker_process.terminate()

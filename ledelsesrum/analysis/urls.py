@@ -1,7 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "analysis"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:study_id>/resultater/", views.results, name="results"),
+    path("<int:study_id>/resultater/aabne-svar/", views.open_answers_view, name="open_answers"),
+    path("<int:study_id>/resultater/eksport.<str:format>", views.export, name="export"),
+]

@@ -92,15 +92,29 @@ def access_state(invitation: Invitation) -> str:
     return "open"
 
 
+# Pages per questionnaire version. Every edit touches Questionnaire.updated_at (the builder does,
+# and a signal does for any other save), so the key changes whenever the pages do. The cached
+# objects are only read, never modified, so threads may share them.
+_PAGES_CACHE: dict[tuple[int, object], list[Section]] = {}
+_PAGES_CACHE_SIZE = 64
+
+
 def pages_of(questionnaire: Questionnaire) -> list[Section]:
     """The pages a respondent sees: sections in order, each with its questions prefetched.
 
     Empty sections are left out so that "Side 3 af 8" counts only pages with questions.
     """
-    sections = questionnaire.sections.order_by("position", "id").prefetch_related(
-        Prefetch("questions", queryset=Question.objects.order_by("position", "id"), to_attr="page_questions")
-    )
-    return [s for s in sections if s.page_questions]
+    key = (questionnaire.pk, questionnaire.updated_at)
+    pages = _PAGES_CACHE.get(key)
+    if pages is None:
+        sections = questionnaire.sections.order_by("position", "id").prefetch_related(
+            Prefetch("questions", queryset=Question.objects.order_by("position", "id"), to_attr="page_questions")
+        )
+        pages = [s for s in sections if s.page_questions]
+        if len(_PAGES_CACHE) >= _PAGES_CACHE_SIZE:
+            _PAGES_CACHE.clear()
+        _PAGES_CACHE[key] = pages
+    return pages
 
 
 def clamp_page(index: int, page_count: int) -> int:

@@ -6,3 +6,6 @@ class SurveysConfig(AppConfig):
     name = "ledelsesrum.surveys"
     label = "surveys"
     verbose_name = _("surveys")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401
