@@ -64,11 +64,11 @@ def serve(
 
 
 def serve_forever(host: str, port: int, threads: int = 8, worker: bool = True) -> None:
+    import signal
+
     from waitress import serve as waitress_serve
 
     from .wsgi import application
-
-    import signal
 
     # SIGTERM must unwind through the finally below so the worker child is stopped too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

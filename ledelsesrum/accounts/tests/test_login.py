@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from ledelsesrum.accounts.models import AuditEvent
 from ledelsesrum.accounts import audit
+from ledelsesrum.accounts.models import AuditEvent
 
 
 @pytest.mark.django_db
