@@ -125,23 +125,18 @@ def createuser(
 
 
 def _register_context_commands() -> None:
+    """Add the commands of every Ledelsesrum app that has a ``cli.py`` with ``register(app)``."""
     import importlib
+    import importlib.util
 
-    for module in (
-        "ledelsesrum.organisation.cli",
-        "ledelsesrum.studies.cli",
-        "ledelsesrum.surveys.cli",
-        "ledelsesrum.analysis.cli",
-        "ledelsesrum.demo.cli",
-    ):
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            # A context without commands yet; any other missing module is a real error.
-            if exc.name is None or not module.startswith(exc.name):
-                raise
+    from django.apps import apps
+
+    modules = [f"{c.name}.cli" for c in apps.get_app_configs() if c.name.startswith("ledelsesrum.")]
+    modules.append("ledelsesrum.demo.cli")
+    for module in modules:
+        if importlib.util.find_spec(module) is None:
             continue
-        mod.register(app)
+        importlib.import_module(module).register(app)
 
 
 def main() -> None:

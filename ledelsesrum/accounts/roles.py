@@ -68,3 +68,8 @@ def can_read_open_answers(user) -> bool:
 
 def can_interview(user) -> bool:
     return bool(roles_of(user) & {ANALYST, INTERVIEWER})
+
+
+def can_read_pseudonym_key(user) -> bool:
+    """The key from pseudonyms to real names in interview notes: analysts only."""
+    return ANALYST in roles_of(user)

@@ -1,3 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "knowledge"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("<slug:entry_id>/", views.entry, name="entry"),
+]

@@ -1,0 +1,420 @@
+"""Ranked sub-theme suggestions for meaning units, explained, and better with every confirmation.
+
+Method (see docs/coding.md):
+
+1. **Zero-shot.** Every sub-theme has anchor texts: "label. description" and its examples. Units
+   and anchors are embedded (E5 or the char-n-gram fallback) and *centred* on the corpus mean. A
+   unit's embedding score for a code mixes the cosine to the code's prototype (mean of its anchors)
+   and to its closest anchor. A lexical score (tf-idf cosine over character n-grams of stemmed
+   text, which also matches parts of Danish compounds) is added.
+2. **With confirmed units.** Each confirmed unit is added to its code's running sum (an updated
+   prototype) and to a per-code kNN (mean of the top-k cosines to that code's confirmed units).
+   The labelled evidence is weighted by ``n / (n + prior)`` so a code with many confirmations is
+   ruled by them and a code with none by its description.
+3. The per-code scores are standardised over the corpus (so a code with a generic description
+   does not win everywhere) and turned into confidences with a softmax over all codes.
+
+A confirmation only appends one vector and updates one running sum; nothing is re-embedded or
+retrained, so re-ranking 600 units takes milliseconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .codebook import Codebook
+from .embeddings import Embedder, centre, default_embedder, l2_normalise, text_key
+from .text import KeyTerms, normalise, stemmed_text, stems
+
+
+@dataclass(frozen=True)
+class SuggestConfig:
+    """Weights of the scoring; defaults were tuned on the 'dev' part of data/devset.jsonl."""
+
+    proto_weight: float = 0.5  # prototype cosine vs closest-anchor cosine in the zero-shot score
+    lexical_weight: float = 0.5  # char-n-gram tf-idf cosine added to the zero-shot score
+    label_prior: float = 2.0  # weight of the description prototype against confirmed units
+    knn_k: int = 3  # confirmed neighbours per code averaged in the kNN score
+    standardise: bool = True  # z-score each code's column over the corpus
+    temperature: float = 0.35  # softmax temperature for the confidences
+    reason_units: int = 2  # similar confirmed units named in a reason
+    reason_terms: int = 4  # shared key terms named in a reason
+
+
+@dataclass(frozen=True)
+class SimilarUnit:
+    unit_id: str | None
+    text: str
+    similarity: float
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a code was suggested: the closest confirmed units (or codebook examples) and shared terms."""
+
+    similar: tuple[SimilarUnit, ...] = ()
+    shared_terms: tuple[str, ...] = ()
+    from_examples: bool = False  # True when no unit is confirmed for the code yet
+
+    def describe(self) -> str:
+        """One Danish sentence for the analyst (gettext; needs Django settings)."""
+        from django.utils.translation import gettext as _
+
+        parts = []
+        if self.similar:
+            quoted = "; ".join(f"«{_clip(s.text)}»" for s in self.similar)
+            if self.from_examples:
+                parts.append(_("Ligner kodebogens eksempel: %(units)s") % {"units": quoted})
+            else:
+                parts.append(_("Ligner kodede enheder: %(units)s") % {"units": quoted})
+        if self.shared_terms:
+            parts.append(_("fælles nøgleord: %(terms)s") % {"terms": ", ".join(self.shared_terms)})
+        return "; ".join(parts) + "." if parts else _("Ud fra kodens beskrivelse.")
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "similar": [
+                {"id": s.unit_id, "text": s.text, "similarity": round(s.similarity, 3)} for s in self.similar
+            ],
+            "shared_terms": list(self.shared_terms),
+            "from_examples": self.from_examples,
+        }
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    code: str
+    score: float  # confidence in [0, 1]; a unit's scores over all codes sum to 1
+    reason: Reason = field(default_factory=Reason)
+
+
+def _clip(text: str, n: int = 80) -> str:
+    return text if len(text) <= n else text[: n - 1].rsplit(" ", 1)[0] + " …"
+
+
+@dataclass
+class _Labelled:
+    key: str
+    text: str
+    code: str
+    unit_id: str | None
+
+
+class Suggester:
+    """Suggests sub-themes of ``codebook`` for texts; see the module docstring for the method."""
+
+    def __init__(
+        self, codebook: Codebook, embedder: Embedder | None = None, config: SuggestConfig | None = None
+    ) -> None:
+        self.codebook = codebook
+        self.embedder = embedder if embedder is not None else default_embedder()
+        self.config = config or SuggestConfig()
+        self.codes = codebook.code_ids
+        self._code_index = {c: i for i, c in enumerate(self.codes)}
+        self._fitted = False
+        self._vectors: dict[str, np.ndarray] = {}  # key → centred embedding
+        self._lexical: dict[str, np.ndarray] = {}  # key → lexical cosine to every code
+        self._normal_cache: dict[str, str] = {}
+        self._labelled: list[_Labelled] = []
+        self._labelled_keys: dict[str, int] = {}
+        self._labelled_matrix = np.zeros((0, 0), dtype=np.float32)
+        self._labelled_codes = np.zeros(0, dtype=np.int64)
+        self._column_stats: tuple[np.ndarray, np.ndarray] | None = None
+
+    # --- fitting ---------------------------------------------------------------------------------
+
+    def fit(
+        self,
+        labelled: Iterable[tuple[str, str] | tuple[str, str, str]] = (),
+        corpus: Sequence[str] = (),
+        progress=None,
+    ) -> Suggester:
+        """Prepare the codebook, the corpus centre and the confirmed units.
+
+        ``labelled`` holds ``(text, code)`` or ``(unit_id, text, code)``; ``corpus`` the texts that
+        will be coded (used for the centring mean, the lexical vocabulary and standardisation).
+        """
+        items = [self._labelled_item(entry) for entry in labelled]
+        # A refit changes the centre and the vocabulary: forget derived caches.
+        self._vectors, self._lexical = {}, {}
+        corpus_texts = [normalise(t) for t in corpus]
+        anchor_texts: list[str] = []
+        self._anchor_owner: list[int] = []
+        for i, sub in enumerate(self.codebook.subthemes):
+            for text in sub.anchor_texts:
+                anchor_texts.append(normalise(text))
+                self._anchor_owner.append(i)
+        unit_texts = list(dict.fromkeys(corpus_texts + [it.text for it in items]))
+        self.embedder.fit(anchor_texts + unit_texts)
+        raw = self.embedder.embed(anchor_texts + unit_texts, progress=progress)
+        raw_anchors, raw_units = raw[: len(anchor_texts)], raw[len(anchor_texts) :]
+        # Centre on the units when there are enough of them, else on the codebook itself.
+        basis = raw_units if len(raw_units) >= 20 else raw
+        self._mean = basis.mean(axis=0).astype(np.float32)
+        if not getattr(self.embedder, "needs_centring", True):
+            self._mean = np.zeros_like(self._mean)
+        self._anchors = centre(raw_anchors, self._mean)
+        owner = np.asarray(self._anchor_owner)
+        self._anchor_owner_arr = owner
+        self._anchor_texts = anchor_texts
+        protos = np.stack([self._anchors[owner == i].mean(axis=0) for i in range(len(self.codes))])
+        self._zero_protos = l2_normalise(protos)
+        for text, vec in zip(unit_texts, centre(raw_units, self._mean) if len(raw_units) else [], strict=False):
+            self._vectors[text_key(text)] = vec
+        self._fit_lexical(anchor_texts, unit_texts)
+        self.key_terms = KeyTerms(unit_texts + anchor_texts)
+        self._code_terms = self._build_code_terms()
+        self._labelled, self._labelled_keys = [], {}
+        self._labelled_matrix = np.zeros((0, self._zero_protos.shape[1]), dtype=np.float32)
+        self._labelled_codes = np.zeros(0, dtype=np.int64)
+        self._sums = np.zeros_like(self._zero_protos)
+        self._counts = np.zeros(len(self.codes), dtype=np.float32)
+        self._fitted = True
+        # Standardise with zero-shot statistics so that later confirmations shift scores
+        # relative to a fixed baseline instead of renormalising it away.
+        self._column_stats = None
+        if self.config.standardise and len(corpus_texts) >= 20:
+            self._column_stats = self._compute_column_stats(corpus_texts)
+        for it in items:
+            self._add_labelled(it)
+        return self
+
+    def _labelled_item(self, entry: tuple[str, ...]) -> _Labelled:
+        if len(entry) == 3:
+            unit_id, text, code = entry  # type: ignore[misc]
+        else:
+            text, code = entry  # type: ignore[misc]
+            unit_id = None
+        if code not in self._code_index:
+            raise ValueError(f"Ukendt undertema: {code!r}.")
+        text = normalise(text)
+        return _Labelled(text_key(text), text, code, unit_id)
+
+    def _fit_lexical(self, anchor_texts: list[str], unit_texts: list[str]) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self._vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(4, 5), sublinear_tf=True)
+        code_docs = []
+        for i in range(len(self.codes)):
+            code_docs.append(" ".join(stemmed_text(t) for t, o in zip(anchor_texts, self._anchor_owner, strict=True) if o == i))
+        self._vectorizer.fit(code_docs + [stemmed_text(t) for t in unit_texts])
+        self._code_lexical = self._lexical_rows(code_docs, stemmed=True)
+
+    def _lexical_rows(self, texts: Sequence[str], *, stemmed: bool = False) -> np.ndarray:
+        docs = list(texts) if stemmed else [stemmed_text(t) for t in texts]
+        matrix = self._vectorizer.transform(docs)
+        return matrix  # sparse, rows l2-normalised by TfidfVectorizer
+
+    def _build_code_terms(self) -> list[dict[str, float]]:
+        """Per code: stem → weight, from its anchors, favouring stems distinctive among codes."""
+        per_code: list[dict[str, float]] = []
+        df: dict[str, int] = {}
+        bags = []
+        for i in range(len(self.codes)):
+            bag: dict[str, int] = {}
+            for t, o in zip(self._anchor_texts, self._anchor_owner, strict=True):
+                if o == i:
+                    for s in stems(t):
+                        if len(s) > 2:
+                            bag[s] = bag.get(s, 0) + 1
+            bags.append(bag)
+            for s in bag:
+                df[s] = df.get(s, 0) + 1
+        n = len(self.codes)
+        for bag in bags:
+            per_code.append({s: c * np.log(1 + n / df[s]) for s, c in bag.items()})
+        return per_code
+
+    # --- confirmations ---------------------------------------------------------------------------
+
+    def _add_labelled(self, item: _Labelled) -> None:
+        vec = self._vectors_for([item.text])[0]
+        ci = self._code_index[item.code]
+        if item.key in self._labelled_keys:  # re-coded: move it
+            row = self._labelled_keys[item.key]
+            old = int(self._labelled_codes[row])
+            self._sums[old] -= vec
+            self._counts[old] -= 1
+            self._labelled_codes[row] = ci
+            self._labelled[row] = item
+        else:
+            self._labelled_keys[item.key] = len(self._labelled)
+            self._labelled.append(item)
+            self._labelled_matrix = np.vstack([self._labelled_matrix, vec[None, :]])
+            self._labelled_codes = np.append(self._labelled_codes, ci)
+        self._sums[ci] += vec
+        self._counts[ci] += 1
+
+    def confirm(self, text: str, code: str, unit_id: str | None = None) -> None:
+        """Record the analyst's decision for one unit; cheap (no re-embedding of other units)."""
+        if not self._fitted:
+            self.fit()
+        if code not in self._code_index:
+            raise ValueError(f"Ukendt undertema: {code!r}.")
+        text = normalise(text)
+        self._add_labelled(_Labelled(text_key(text), text, code, unit_id))
+
+    @property
+    def label_counts(self) -> dict[str, int]:
+        return {c: int(self._counts[i]) for i, c in enumerate(self.codes)} if self._fitted else {}
+
+    # --- scoring ---------------------------------------------------------------------------------
+
+    def _vectors_for(self, texts: Sequence[str]) -> np.ndarray:
+        keys = [text_key(t) for t in texts]
+        missing = [t for t, k in zip(texts, keys, strict=True) if k not in self._vectors]
+        if missing:
+            raw = self.embedder.embed(list(dict.fromkeys(missing)))
+            for t, vec in zip(dict.fromkeys(missing), centre(raw, self._mean), strict=True):
+                self._vectors[text_key(t)] = vec
+        if not keys:
+            return np.zeros((0, self._zero_protos.shape[1]), dtype=np.float32)
+        return np.stack([self._vectors[k] for k in keys])
+
+    def _normalised(self, texts: Sequence[str]) -> list[str]:
+        cache = self._normal_cache
+        out = []
+        for t in texts:
+            n = cache.get(t)
+            if n is None:
+                n = cache[t] = normalise(t)
+            out.append(n)
+        return out
+
+    def vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """Centred embeddings of ``texts`` (cached; embeds only unseen texts)."""
+        if not self._fitted:
+            self.fit(corpus=texts)
+        return self._vectors_for([normalise(t) for t in texts])
+
+    def _scores(self, units: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        """Prototype + closest-evidence + lexical score; confirmed units extend the anchors."""
+        cfg = self.config
+        protos = self._zero_protos * cfg.label_prior + self._sums
+        proto = units @ l2_normalise(protos).T
+        anchor_sims = units @ self._anchors.T
+        closest = np.full_like(proto, -1.0)
+        has_labels = len(self._labelled) > 0
+        sims = units @ self._labelled_matrix.T if has_labels else None
+        for i in range(len(self.codes)):
+            closest[:, i] = anchor_sims[:, self._anchor_owner_arr == i].max(axis=1)
+            if sims is None:
+                continue
+            cols = np.flatnonzero(self._labelled_codes == i)
+            if not len(cols):
+                continue
+            block = sims[:, cols]
+            k = min(cfg.knn_k, len(cols))
+            top = np.partition(block, block.shape[1] - k, axis=1)[:, -k:].mean(axis=1)
+            closest[:, i] = np.maximum(closest[:, i], top)
+        score = cfg.proto_weight * proto + (1 - cfg.proto_weight) * closest
+        if cfg.lexical_weight:
+            score = score + cfg.lexical_weight * self._lexical_scores(texts)
+        return score
+
+    def _lexical_scores(self, texts: Sequence[str]) -> np.ndarray:
+        """Lexical cosine of each text to each code; memoised because it never changes."""
+        keys = [text_key(t) for t in texts]
+        missing = [(k, t) for k, t in dict(zip(keys, texts, strict=True)).items() if k not in self._lexical]
+        if missing:
+            rows = (self._lexical_rows([t for _, t in missing]) @ self._code_lexical.T).toarray()
+            for (k, _), row in zip(missing, rows, strict=True):
+                self._lexical[k] = row.astype(np.float32)
+        if not keys:
+            return np.zeros((0, len(self.codes)), dtype=np.float32)
+        return np.stack([self._lexical[k] for k in keys])
+
+    def _compute_column_stats(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        units = self._vectors_for(texts)
+        z = self._scores(units, texts)
+        return z.mean(axis=0), z.std(axis=0) + 1e-6
+
+    def raw_scores(self, texts: Sequence[str]) -> np.ndarray:
+        """Combined (unnormalised) score per text and code, shape (n, codes)."""
+        if not self._fitted:
+            self.fit(corpus=texts)
+        texts = self._normalised(texts)
+        score = self._scores(self._vectors_for(texts), texts)
+        if self._column_stats is not None:
+            mu, sd = self._column_stats
+            score = (score - mu) / sd
+        return score
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        raw = self.raw_scores(texts)
+        # Standardised scores are already on a unit scale; raw cosines need a temperature.
+        scale = 1.0 if self._column_stats is not None else self.config.temperature
+        logits = raw / scale
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        return p / p.sum(axis=1, keepdims=True)
+
+    def best_similarity(self, texts: Sequence[str]) -> np.ndarray:
+        """Best centred cosine of each text to any code (prototype or confirmed unit)."""
+        if not self._fitted:
+            self.fit(corpus=texts)
+        units = self._vectors_for([normalise(t) for t in texts])
+        best = (units @ self._zero_protos.T).max(axis=1)
+        if len(self._labelled):
+            best = np.maximum(best, (units @ l2_normalise(self._sums + 1e-9).T).max(axis=1))
+        return best
+
+    def suggest(self, texts: Sequence[str], top: int | None = None, *, reasons: bool = True) -> list[list[Suggestion]]:
+        """For each text, every code ranked best first (or the ``top`` best) with confidence and reason."""
+        texts = self._normalised(texts)
+        probs = self.probabilities(texts)
+        order = np.argsort(-probs, axis=1, kind="stable")
+        limit = top or len(self.codes)
+        units = self._vectors_for(texts) if reasons else None
+        out: list[list[Suggestion]] = []
+        for row, text in enumerate(texts):
+            ranked = []
+            unit_stems = set(stems(text)) if reasons else set()
+            for ci in order[row, :limit]:
+                reason = self._reason(units[row], unit_stems, int(ci)) if reasons and units is not None else Reason()
+                ranked.append(Suggestion(self.codes[ci], float(probs[row, ci]), reason))
+            out.append(ranked)
+        return out
+
+    def _reason(self, unit: np.ndarray, unit_stems: set[str], ci: int) -> Reason:
+        cfg = self.config
+        cols = np.flatnonzero(self._labelled_codes == ci) if len(self._labelled) else np.zeros(0, dtype=int)
+        if len(cols):
+            sims = self._labelled_matrix[cols] @ unit
+            best = cols[np.argsort(-sims)[: cfg.reason_units]]
+            similar = tuple(
+                SimilarUnit(self._labelled[j].unit_id, self._labelled[j].text, float(self._labelled_matrix[j] @ unit))
+                for j in best
+            )
+            from_examples = False
+        else:
+            idx = np.flatnonzero(self._anchor_owner_arr == ci)
+            sims = self._anchors[idx] @ unit
+            j = idx[int(np.argmax(sims))]
+            similar = (SimilarUnit(None, self._anchor_texts[j], float(sims.max())),)
+            from_examples = True
+        weights = self._code_terms[ci]
+        shared = sorted((s for s in unit_stems if s in weights), key=lambda s: (-weights[s], s))
+        terms = tuple(self.key_terms.surface(s) for s in shared[: cfg.reason_terms])
+        return Reason(similar, terms, from_examples)
+
+    # --- active learning -------------------------------------------------------------------------
+
+    def most_informative(self, texts: Sequence[str], n: int = 10, *, method: str = "margin") -> list[int]:
+        """Indices of the ``n`` texts whose confirmation would teach the model most.
+
+        ``margin``: smallest gap between the two best confidences; ``entropy``: most spread-out
+        confidences. Already confirmed texts are skipped.
+        """
+        probs = self.probabilities(texts)
+        if method == "entropy":
+            uncertainty = -(probs * np.log(probs + 1e-12)).sum(axis=1)
+        else:
+            top2 = np.sort(probs, axis=1)[:, -2:]
+            uncertainty = -(top2[:, 1] - top2[:, 0])
+        confirmed = {i for i, t in enumerate(texts) if text_key(normalise(t)) in self._labelled_keys}
+        order = [int(i) for i in np.argsort(-uncertainty, kind="stable") if int(i) not in confirmed]
+        return order[:n]

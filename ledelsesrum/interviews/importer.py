@@ -1,0 +1,174 @@
+"""Import of interview notes: plan (parse, match, count replacements) and the all-or-nothing job.
+
+The web (upload → preview → confirm) and the command line (``import-notes``) use the same
+:func:`plan_import` for the preview / dry run and the same job function, :func:`import_notes_job`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import reverse
+
+from ledelsesrum.accounts import audit, roles
+from ledelsesrum.jobs.runner import JobError, Progress
+
+from . import staging
+from .models import Interview, InterviewNote
+from .noteimport import (
+    MAX_NOTE_BYTES,
+    Candidate,
+    NoteFileError,
+    ParsedNoteFile,
+    matches_for,
+    read_note_file,
+)
+from .notes import TextInput, load_register, load_table, save_texts
+from .pseudonymise import pseudonymise
+
+IMPORT_JOB = "ledelsesrum.interviews.importer:import_notes_job"
+
+
+def max_note_bytes() -> int:
+    return min(MAX_NOTE_BYTES, settings.MAX_UPLOAD_BYTES)
+
+
+def visible_interviews(study_id: int, user):
+    """The interviews ``user`` may see and edit: all for an analyst, their own for an interviewer."""
+    qs = Interview.objects.filter(study_id=study_id).select_related("leader", "interviewer")
+    if user is None or roles.ANALYST in roles.roles_of(user):
+        return qs
+    if roles.can_interview(user):
+        return qs.filter(interviewer=user)
+    return qs.none()
+
+
+def candidates_for(interviews) -> list[Candidate]:
+    return [
+        Candidate(
+            i.pk, i.leader.name if i.leader_id else "", i.leader.email if i.leader_id else "",
+            cancelled=i.status == Interview.Status.CANCELLED,
+        )
+        for i in interviews
+    ]
+
+
+@dataclass
+class FilePlan:
+    index: int
+    filename: str
+    parsed: ParsedNoteFile | None = None
+    error: str = ""
+    matches: list[int] = field(default_factory=list)
+    replacements: int = 0
+
+    @property
+    def interview_id(self) -> int | None:
+        return self.matches[0] if len(self.matches) == 1 else None
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.matches) > 1
+
+
+@dataclass
+class ImportPlan:
+    files: list[FilePlan]
+
+    @property
+    def ok(self) -> bool:
+        return all(f.parsed is not None for f in self.files)
+
+    @property
+    def errors(self) -> list[str]:
+        return [f.error for f in self.files if f.error]
+
+
+def plan_import(study_id: int, files: Sequence[tuple[str, bytes]], user=None) -> ImportPlan:
+    """Parse every file, find its interview, and count what would be pseudonymised. Saves nothing."""
+    candidates = candidates_for(visible_interviews(study_id, user))
+    register = load_register()
+    table = load_table(study_id)
+    plans = []
+    for index, (filename, data) in enumerate(files):
+        plan = FilePlan(index, Path(filename).name)
+        try:
+            plan.parsed = read_note_file(filename, data, max_bytes=max_note_bytes())
+        except NoteFileError as exc:
+            plan.error = str(exc)
+        else:
+            plan.matches = matches_for(filename, candidates)
+            # A preview on a copy of the key: no pseudonym is handed out before the import runs.
+            trial = table.copy()
+            plan.replacements = sum(
+                pseudonymise(s.text, register, trial).replacements for s in plan.parsed.sections
+            )
+        plans.append(plan)
+    return ImportPlan(plans)
+
+
+def import_notes_job(params: dict, progress: Progress) -> dict:
+    """Import the files in ``params`` into their interviews: all files or none.
+
+    ``params``: ``study_id``, ``user_id`` (or None from the command line), ``token`` (a staged
+    web upload) or none, and ``files``: ``[{"index", "filename", "interview_id", "path"?}]``.
+    """
+    study_id = int(params["study_id"])
+    files = params["files"]
+    token = params.get("token")
+    user = get_user_model().objects.filter(pk=params.get("user_id")).first() if params.get("user_id") else None
+    total = len(files) * 2
+    try:
+        allowed = {i.pk: i for i in visible_interviews(study_id, user)}
+        parsed: list[tuple[dict, ParsedNoteFile, Interview]] = []
+        for n, spec in enumerate(files, start=1):
+            progress(n - 1, total, f"Læser {spec['filename']}")
+            interview = allowed.get(int(spec["interview_id"] or 0))
+            if interview is None:
+                raise JobError(
+                    f"{spec['filename']}: interviewet findes ikke i undersøgelsen, eller du har ikke "
+                    "adgang til det. Intet er importeret."
+                )
+            data = staging.read(token, spec["index"]) if token else Path(spec["path"]).read_bytes()
+            try:
+                parsed.append((spec, read_note_file(spec["filename"], data, max_bytes=max_note_bytes()), interview))
+            except NoteFileError as exc:
+                raise JobError(f"{exc} Intet er importeret.") from exc
+        register = load_register()
+        notes = replacements = 0
+        with transaction.atomic():
+            for n, (spec, note_file, interview) in enumerate(parsed, start=1):
+                progress(len(files) + n - 1, total, f"Gemmer {spec['filename']}")
+                outcomes = save_texts(
+                    interview,
+                    [
+                        TextInput(
+                            InterviewNote.Kind.SUMMARY if s.theme_id else InterviewNote.Kind.NOTES,
+                            s.theme_id, s.text,
+                        )
+                        for s in note_file.sections
+                    ],
+                    user=user, append=True, source=InterviewNote.Source.IMPORT,
+                    filename=note_file.filename, register=register,
+                )
+                notes += sum(1 for o in outcomes if o.status in ("created", "updated"))
+                replacements += sum(o.replacements for o in outcomes)
+        progress(total, total, "Færdig")
+    finally:
+        if token:
+            staging.discard(token)
+    interview_ids = sorted({i.pk for _, _, i in parsed})
+    audit.record(
+        "interviews.import.run", user=user, study_id=study_id, job_files=len(files),
+        interview_ids=interview_ids, notes=notes, via="web" if token else "cli",
+    )
+    return {
+        "files": len(files), "notes": notes, "replacements": replacements,
+        "interview_ids": interview_ids,
+        "next_url": reverse("interviews:register", kwargs={"study_id": study_id}),
+    }
