@@ -28,7 +28,8 @@ def register(app: typer.Typer) -> None:
         from ledelsesrum.studies.models import Study
 
         from . import exports
-        from .results import DisclosureError, compute_results, latest_closed_round
+        from .release import release, stored_release
+        from .results import DisclosureError, latest_closed_round
 
         fmt = format.lower()
         if fmt not in FORMATS:
@@ -52,7 +53,13 @@ def register(app: typer.Typer) -> None:
             )
             raise typer.Exit(1)
         try:
-            result = compute_results(round_)
+            current = stored_release(round_)
+            if current is None:
+                from ledelsesrum.lib.progress import cli_progress
+
+                with cli_progress("Beregner resultater") as callback:
+                    current = release(round_, progress=callback)
+            result = dict(current.payload)
         except DisclosureError as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(1) from exc

@@ -42,13 +42,13 @@ actually answered that item):
 
 from __future__ import annotations
 
-import inspect
 import json
 import logging
 import random
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -124,6 +124,7 @@ def compute_results(
     include_open_answers: bool = False,
     audit: bool | None = None,
     diagnostics: dict | None = None,
+    progress: Any = None,
 ) -> dict:
     """All results of a CLOSED round, with disclosure control applied. See the module docstring.
 
@@ -138,6 +139,7 @@ def compute_results(
         raise ResultsNotReleased(round)
     study = round.study
     builder = _Builder(round, study)
+    builder.progress = progress
     result = builder.build()
     if include_open_answers:
         result["open_answers"] = open_answers(round)
@@ -183,15 +185,6 @@ def reason_text(code: str | None, k: int | None = None) -> str:
 # Disclosure control plumbing
 
 
-def _protect_supports_primary() -> bool:
-    from .suppression import protect
-
-    try:
-        return "primary" in inspect.signature(protect).parameters
-    except (TypeError, ValueError):
-        return False
-
-
 class _Protector:
     """Calls ``suppression`` for one round's cell structure, with caches.
 
@@ -212,7 +205,6 @@ class _Protector:
         self.n_atoms = 1 + max((max(c.atoms) for c in cells if c.atoms), default=-1)
         self._structures: dict[frozenset[str] | None, Any] = {}
         self._cache: dict[tuple, frozenset[str]] = {}
-        self._primary_kw = _protect_supports_primary()
         self.calls = 0
         self.seconds = 0.0
 
@@ -262,36 +254,7 @@ class _Protector:
         return out
 
     def _with_primary(self, st, capped: np.ndarray, k: int, prim: frozenset[str]) -> set[str]:
-        if self._primary_kw:
-            from .suppression import protect
-
-            return set(protect(st.cells, capped, k, relations=st._ledelsesrum_relations,
-                               primary=prim)) | prim
-        try:
-            # suppression.protect has no ``primary`` argument yet: add the cells as extra primaries
-            # to one Gaussian run, exactly as protect adds residual unions.
-            from .suppression import _Run
-
-            merged = np.bincount(st.group, weights=capped, minlength=st.n_groups).astype(np.int64)
-            run = _Run(st, merged, k)
-            index = {key: i for i, key in enumerate(st.keys)}
-            for key in prim:
-                vec = run.vec[index[key]]
-                if vec.any():
-                    run.add_primary(run.F.fix(vec.astype(run.F.dtype)))
-            return set(run.solve()) | prim
-        except (ImportError, AttributeError, TypeError) as exc:  # pragma: no cover - API drift
-            log.warning("suppression without primary support (%s); withholding whole tables", exc)
-            return set(st.protect(capped, k)) | prim | self._fallback(prim, set(st.keys))
-
-    def _fallback(self, primary: frozenset[str], keyset: set[str]) -> set[str]:
-        """Withhold every cell of each table holding a primary, everything if a primary is the
-        total (conservative; see docs/results-format.md)."""
-        tables = {self.table_of[p] for p in primary}
-        if "total" in tables:
-            return set(keyset)
-        return {key for key in keyset if self.table_of.get(key) in tables}
-
+        return set(st.protect(capped, k, primary=prim)) | prim
 
 # ---------------------------------------------------------------------------------------------
 # The builder
@@ -348,6 +311,7 @@ class _Builder:
         self.k = int(study.anonymity_threshold)
         self.k_sensitive = max(int(study.sensitive_threshold), self.k)
         self._audit_families: list[tuple[str, list[str], np.ndarray, int]] = []
+        self.progress: Any = None  # callable(done, total, message) or None
         self.timings: dict[str, float] = {}
 
     def _tick(self, name: str, started: float) -> float:
@@ -577,7 +541,9 @@ class _Builder:
         )
         out = []
         mean_withheld: dict[str, frozenset[str]] = {}
-        for item in self.items:
+        for number, item in enumerate(self.items):
+            if self.progress is not None:
+                self.progress(number, n_items, _("Beregner %(code)s") % {"code": item.code})
             j = item.column
             k = self.k_sensitive if item.sensitive else self.k
             a_counts = atom_cat[:, j, 1:]  # atoms × 5
@@ -596,18 +562,14 @@ class _Builder:
             if unanimous:
                 w_mean |= self.protector(atom_n, k, primary=unanimous)
                 w_mean |= unanimous
-            # Distribution: nothing below 2k, nor anything derivable from such a group.
-            w_dist = set(w_mean) | self.protector(atom_n, 2 * k)
-            candidates = [x for x in keys if x not in w_dist]
+            # Distribution: see _distribution_withheld — exact rules that need no extra algebra.
+            w_dist = set(w_mean) | self._distribution_withheld(c_counts, cell_n, k, w_n | w_mean)
+            w_band: set[str] = set()
+            shown_dist = [x for x in keys if x not in w_dist]
             bands_atoms = np.stack(
                 [a_counts[:, [i - 1 for i in band]].sum(axis=1) for band in stats.THREE_BANDS],
                 axis=1,
             )
-            w_band: set[str] = set()
-            for b in range(3):
-                if candidates:
-                    w_band |= self.protector(bands_atoms[:, b], k, candidates=candidates)
-            shown_dist = [x for x in candidates if x not in w_band]
             for b in range(3):
                 self._audit_families.append(
                     (f"item:{item.code}:band{b}", shown_dist, bands_atoms[:, b], k)
@@ -635,6 +597,73 @@ class _Builder:
             })
         return out, mean_withheld
 
+    def _distribution_withheld(
+        self, c_counts: np.ndarray, cell_n: np.ndarray, k: int, hidden: set[str]
+    ) -> set[str]:
+        """Cells whose answer distribution (three bands) must be withheld.
+
+        A distribution is shown for a group only when it has at least 2k answers and every band
+        holds 0 or at least k of them (ANONYMITY.md: no cell between 1 and k-1, no 0/100 % under
+        2k). Within a breakdown table it is all or none: one hidden group's bands would otherwise
+        be the total's minus its siblings'. Sums of bands that are 0 or ≥ k are 0 or ≥ k, so a
+        table that passes never exposes the total. Across tables, a group nested in a group of
+        another table (a unit inside an area) must leave a difference that passes the same test;
+        if not, the table of the smaller group shows no distributions.
+        """
+        keys = self.keys
+        bands = np.stack([c_counts[:, [i - 1 for i in band]].sum(axis=1)
+                          for band in stats.THREE_BANDS], axis=1)
+
+        def passes(n: np.ndarray, b: np.ndarray) -> np.ndarray:
+            return (n == 0) | ((n >= 2 * k) & ((b == 0) | (b >= k)).all(axis=1))
+
+        ok = passes(cell_n, bands)
+        table = self._cell_table
+        withheld_tables: set[str] = set()
+        for i, key in enumerate(keys):
+            if not ok[i] or (key in hidden and cell_n[i] > 0):
+                withheld_tables.add(table[i])
+        pairs = self._nested_pairs
+        changed = True
+        while changed:
+            changed = False
+            for big, small in pairs:
+                tb, ts = table[big], table[small]
+                if tb in withheld_tables or ts in withheld_tables:
+                    continue
+                d_n = cell_n[big:big + 1] - cell_n[small:small + 1]
+                d_b = bands[big:big + 1] - bands[small:small + 1]
+                if not passes(d_n, d_b)[0]:
+                    withheld_tables.add(ts)
+                    changed = True
+        if not withheld_tables:
+            return set()
+        return {keys[i] for i in range(len(keys)) if table[i] in withheld_tables}
+
+    @cached_property
+    def _cell_table(self) -> list[str]:
+        table_of = {g.key: g.breakdown for g in self.groups}
+        return [table_of[key] for key in self.keys]
+
+    @cached_property
+    def _nested_pairs(self) -> list[tuple[int, int]]:
+        """(big, small) cell indices from different tables where small's atoms lie inside big's.
+
+        Count-independent: computed once per round with a sparse product."""
+        from scipy import sparse
+
+        inc = sparse.csr_matrix(self.incidence > 0, dtype=np.int32)  # rows follow self.keys
+        sizes = np.asarray(inc.sum(axis=1)).ravel()
+        inter = (inc @ inc.T).tocoo()
+        table = self._cell_table
+        pairs = []
+        for a, b, v in zip(inter.row.tolist(), inter.col.tolist(), inter.data.tolist(), strict=True):
+            if a == b or table[a] == table[b] or table[a] == "total" or table[b] == "total":
+                continue
+            if v == sizes[b] and sizes[b] < sizes[a]:
+                pairs.append((a, b))
+        return pairs
+
     def _item_cell(self, key: str, f: _ItemFigures, i: int, k: int, *, w_n, unanimous,
                    w_mean, w_dist, w_band) -> dict:
         n = f.n[i]
@@ -658,7 +687,8 @@ class _Builder:
         counts = f.counts[i]
         bands = f.bands[i]
         if key in w_dist:
-            wf["distribution"] = R_SMALL_CELLS if n < 2 * k else R_COMPLEMENT
+            own_small = n < 2 * k or any(0 < c < k for c in bands)
+            wf["distribution"] = R_SMALL_CELLS if own_small else R_COMPLEMENT
         elif key in w_band:
             small = any(0 < c < k for c in bands)
             wf["distribution"] = R_SMALL_CELLS if small else R_COMPLEMENT
@@ -772,8 +802,12 @@ class _Builder:
         return total
 
     def run_audit(self) -> None:
-        """Every published count family through the independent LP attacker; refuse on a hit."""
-        from .disclosure_audit import attack
+        """Every published count family through the independent attacker; refuse on a hit.
+
+        Uses `attack_linear` (exactly the LP attacker with empty atoms known, see its docstring)
+        so that a whole release can be audited in seconds; the tests also run the LP version.
+        """
+        from .disclosure_audit import attack_linear
 
         cell_by_key = {c.key: c for c in self.cells}
         findings: list[Any] = []
@@ -787,13 +821,12 @@ class _Builder:
                 continue
             seen.add(sig)
             pub_cells = [cell_by_key[x] for x in published]
-            values = [float(sum(int(real[a]) for a in c.atoms)) for c in pub_cells]
             shown = set(published)
             targets = [
                 c for c in self.cells
                 if c.key not in shown and 0 < sum(int(real[a]) for a in c.atoms) < k
             ]
-            hits = attack(pub_cells, values, real, k, targets=targets)
+            hits = attack_linear(pub_cells, real, k, targets=targets)
             if hits:
                 log.warning("disclosure audit: %d finding(s) in %s", len(hits), name)
                 findings.extend(hits)

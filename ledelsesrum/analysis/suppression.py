@@ -29,7 +29,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import OrderedDict, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,13 +56,18 @@ def protect(
     k: int,
     *,
     relations: Sequence[tuple[str, Sequence[str]]] = (),
+    primary: Iterable[str] = (),
 ) -> set[str]:
     """Keys of the cells to withhold (primary + complementary).
 
     `relations` are (parent key, child keys) where the children partition the parent (the unit
     hierarchy, each breakdown table); relations of that form among the cells are also detected.
+    `primary` names cells to withhold for a reason other than their count (a unanimous small
+    group's mean): they are withheld, and so is whatever would let them be worked out.
     """
-    return Protector(cells, len(atom_counts), relations=relations).protect(atom_counts, k)
+    return Protector(cells, len(atom_counts), relations=relations).protect(
+        atom_counts, k, primary=primary
+    )
 
 
 _PROTECTORS: OrderedDict[tuple, Protector] = OrderedDict()
@@ -172,7 +177,7 @@ class Protector:
                 found.append((p, tuple(sorted(maximal))))
         return found
 
-    def protect(self, atom_counts: Sequence[int], k: int) -> set[str]:
+    def protect(self, atom_counts: Sequence[int], k: int, *, primary: Iterable[str] = ()) -> set[str]:
         if k < 1:
             raise ValueError("k must be at least 1")
         if len(atom_counts) != self.n_atoms:
@@ -180,14 +185,19 @@ class Protector:
         counts = np.asarray(atom_counts, dtype=np.int64).reshape(-1)
         if counts.size and counts.min() < 0:
             raise ValueError("atom counts cannot be negative")
+        forced = frozenset(primary)
+        unknown = forced - set(self.keys)
+        if unknown:
+            raise ValueError(f"unknown primary cells: {sorted(unknown)}")
         merged = np.bincount(self.group, weights=counts, minlength=self.n_groups).astype(np.int64)
         sensitive = (merged > 0) & (merged < k)
-        if not sensitive.any():
+        if not sensitive.any() and not forced:
             return set()  # every cell is 0 or >= k and no subset of atoms is small
-        memo_key = (tuple(merged.tolist()), k)
+        memo_key = (tuple(merged.tolist()), k, forced)
         hit = self._memo.get(memo_key)
         if hit is None:
-            hit = frozenset(_Run(self, merged, k).solve())
+            index = {key: i for i, key in enumerate(self.keys)}
+            hit = frozenset(_Run(self, merged, k, forced={index[key] for key in forced}).solve())
             if len(self._memo) > 256:
                 self._memo.clear()
             self._memo[memo_key] = hit
@@ -219,7 +229,9 @@ def _direction(v: Vector, skip: int | None = None) -> tuple[tuple[int, int], ...
 class _Run:
     """One call of `protect` for one count pattern: passes until a fixed point."""
 
-    def __init__(self, structure: Protector, merged: np.ndarray, k: int) -> None:
+    def __init__(
+        self, structure: Protector, merged: np.ndarray, k: int, forced: set[int] | None = None
+    ) -> None:
         self.s = structure
         self.k = k
         positive = merged > 0
@@ -229,7 +241,11 @@ class _Run:
         # Empty atoms are dropped: the attacker is assumed to know them (conservative).
         self.atoms = [a[positive[a]].tolist() for a in structure.cell_atoms]
         self.n = (structure.member @ merged).tolist()
-        self.small = [0 < n < k for n in self.n]
+        # Cells named as primary by the caller are treated exactly like small cells (if they hold
+        # anyone): withheld, and kept out of the published span.
+        self.small = [
+            (0 < n < k) or (i in (forced or ()) and n > 0) for i, n in enumerate(self.n)
+        ]
         self.n_pos = int(positive.sum())
         self.extra: list[Vector] = []  # residual unions and other small sets found
         self._extra_seen: set[tuple] = set()

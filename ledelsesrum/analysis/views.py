@@ -10,7 +10,7 @@ import logging
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -19,7 +19,8 @@ from ledelsesrum.accounts.roles import can_read_open_answers, can_read_results
 from ledelsesrum.studies.models import Round, Study
 
 from . import exports, presentation
-from .results import DisclosureError, compute_results, latest_closed_round, open_answers
+from .release import released_results, stored_release
+from .results import DisclosureError, latest_closed_round, open_answers
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +59,23 @@ def results(request, study_id: int):
     if round_ is None:
         audit.record("results.view", request=request, study_id=study.pk, released=False)
         return _not_released(request, study)
+    if stored_release(round_) is None and _large(round_):
+        # Computing a release can take a while for a large study: run it as a job and show its
+        # progress; the job page offers the way back here when it is done. (A small study is
+        # computed right here, in well under a second.)
+        from ledelsesrum.jobs.models import Job
+        from ledelsesrum.jobs.runner import enqueue
+
+        job = Job.objects.filter(
+            kind="ledelsesrum.analysis.release:release_job", params__round_id=round_.pk,
+            status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+        ).first() or enqueue("ledelsesrum.analysis.release:release_job", {"round_id": round_.pk},
+                             user=request.user, study_id=study.pk)
+        job.refresh_from_db()
+        if job.status != Job.Status.DONE:
+            return redirect("jobs:detail", pk=job.pk)
     try:
-        result = compute_results(round_)
+        result = released_results(round_)
     except DisclosureError as exc:
         return _refused(request, study, exc)
     context = presentation.page_context(result, request.GET.get("by", "area"))
@@ -72,6 +88,14 @@ def results(request, study_id: int):
         "can_read_open_answers": can_read_open_answers(request.user),
     })
     return render(request, "analysis/results.html", context)
+
+
+# Above this many submitted responses a missing release is computed as a background job.
+INLINE_RELEASE_LIMIT = 300
+
+
+def _large(round_) -> bool:
+    return round_.responses.filter(submitted_at__isnull=False).count() > INLINE_RELEASE_LIMIT
 
 
 @login_required
@@ -100,7 +124,7 @@ def export(request, study_id: int, format: str):
     if round_ is None:
         return _not_released(request, study, status=409)
     try:
-        result = compute_results(round_)
+        result = released_results(round_)
     except DisclosureError as exc:
         return _refused(request, study, exc)
     content_type, ext = EXPORT_FORMATS[format]

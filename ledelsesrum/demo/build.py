@@ -296,6 +296,12 @@ def _build(*, seed: int, size: int | None, with_responses: bool, report: Progres
             report=lambda i: report(3 + i, total, "Besvarer spørgeskemaer"))
 
     close_round(main_round)
+    # Release the results now (they are otherwise computed by the worker after the close), so
+    # the demo's results page opens at once.
+    from ..analysis.release import release
+
+    report(total - 1, total, "Frigiver resultater")
+    release(main_round)
     report(total, total, "Færdig")
     return study
 

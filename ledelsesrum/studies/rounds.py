@@ -152,8 +152,12 @@ def close_round(round: Round) -> None:
         invitations.filter(submitted_at__isnull=False).update(submitted_at=now)
         invitations.filter(opened_at__isnull=False).update(opened_at=now)
         Round.objects.filter(pk=locked.pk).update(status=Round.Status.CLOSED, closed_at=now)
-    round.status = Round.Status.CLOSED
-    round.closed_at = now
+        round.status = Round.Status.CLOSED
+        round.closed_at = now
+        # Results are computed and audited once, right after the close.
+        from ledelsesrum.analysis.release import schedule_release
+
+        schedule_release(round)
 
 
 def open_round(study: Study) -> Round | None:

@@ -1,0 +1,70 @@
+"""Results are computed once per closed round, stored, and served to every channel from there."""
+
+import pytest
+from django.urls import reverse
+
+from ledelsesrum.analysis import release as release_module
+from ledelsesrum.analysis import views
+from ledelsesrum.analysis.models import Release
+from ledelsesrum.jobs.models import Job
+
+from .factories import suppression_scenario
+
+
+@pytest.mark.django_db
+def test_first_view_stores_the_release_and_later_views_reuse_it(board_client, monkeypatch):
+    scenario = suppression_scenario()
+    url = reverse("analysis:results", kwargs={"study_id": scenario["study"].pk})
+    assert board_client.get(url).status_code == 200
+    stored = Release.objects.get(round=scenario["round"])
+    assert stored.audited is True
+    assert stored.settings_key == release_module.settings_key(scenario["round"])
+
+    def boom(*args, **kwargs):
+        raise AssertionError("a stored release must not be recomputed")
+
+    monkeypatch.setattr(release_module, "compute_results", boom)
+    assert board_client.get(url).status_code == 200
+    assert board_client.get(reverse("analysis:export", kwargs={
+        "study_id": scenario["study"].pk, "format": "json"})).status_code == 200
+
+
+@pytest.mark.django_db
+def test_raising_the_threshold_makes_a_new_release(board_client):
+    scenario = suppression_scenario()
+    study = scenario["study"]
+    first = release_module.released_results(scenario["round"])
+    study.anonymity_threshold = 8
+    study.save()
+    scenario["round"].refresh_from_db()
+    assert release_module.stored_release(scenario["round"]) is None
+    second = release_module.released_results(scenario["round"])
+    assert ";k=8;" in Release.objects.get(round=scenario["round"]).settings_key
+    assert first["thresholds"]["k"] == 5 and second["thresholds"]["k"] == 8
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_round_is_released_by_a_background_job(board_client, monkeypatch):
+    scenario = suppression_scenario()
+    monkeypatch.setattr(views, "INLINE_RELEASE_LIMIT", 5)
+    url = reverse("analysis:results", kwargs={"study_id": scenario["study"].pk})
+    response = board_client.get(url)
+    job = Job.objects.get(kind="ledelsesrum.analysis.release:release_job")
+    # Jobs run immediately in tests, so the job is done and offers the way back.
+    assert job.status == Job.Status.DONE
+    assert job.result["next_url"] == url
+    assert response.status_code == 200
+    assert Release.objects.filter(round=scenario["round"]).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_closing_a_round_releases_its_results(analyst):
+    from ledelsesrum.studies.models import Round
+    from ledelsesrum.studies.rounds import close_round
+
+    scenario = suppression_scenario()
+    rnd = scenario["round"]
+    Round.objects.filter(pk=rnd.pk).update(status=Round.Status.COLLECTING, closed_at=None)
+    rnd.refresh_from_db()
+    close_round(rnd)
+    assert Release.objects.filter(round=rnd).exists()
