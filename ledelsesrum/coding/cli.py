@@ -21,8 +21,12 @@ def register(app: typer.Typer) -> None:
             typer.Option("--labelled", help="JSONL med kodede enheder {\"id\", \"text\", \"subtheme\"}."),
         ] = None,
         embedder: Annotated[
-            str, typer.Option("--embedder", help="e5 (standard) eller char (klassisk, hurtigere).")
-        ] = "e5",
+            str,
+            typer.Option(
+                "--embedder",
+                help="auto (e5 når højst 400 tekster mangler i cachen, ellers char), e5 eller char.",
+            ),
+        ] = "auto",
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Ingen fremdriftslinje.")] = False,
     ) -> None:
         """Suggest sub-themes for meaning units (offline; see docs/coding.md)."""
@@ -30,10 +34,10 @@ def register(app: typer.Typer) -> None:
 
         from .batch import InputError, code_units, read_units, write_jsonl
         from .codebook import CodebookError, load_codebook
-        from .embeddings import CharNgramEmbedder, default_embedder
+        from .embeddings import CharNgramEmbedder, auto_embedder, default_embedder
 
-        if embedder not in {"e5", "char"}:
-            _fail(f"Ukendt --embedder {embedder!r}: brug 'e5' eller 'char'.")
+        if embedder not in {"auto", "e5", "char"}:
+            _fail(f"Ukendt --embedder {embedder!r}: brug 'auto', 'e5' eller 'char'.")
         try:
             book = load_codebook(codebook)
             units = read_units(input)
@@ -42,7 +46,15 @@ def register(app: typer.Typer) -> None:
             _fail(str(exc))
         if not output.parent.exists():
             _fail(f"Mappen {output.parent} findes ikke.")
-        engine = CharNgramEmbedder() if embedder == "char" else default_embedder()
+        if embedder == "char":
+            engine = CharNgramEmbedder()
+        elif embedder == "e5":
+            engine = default_embedder()
+        else:
+            anchors = [t for sub in book.subthemes for t in sub.anchor_texts]
+            engine = auto_embedder([u.text for u in units] + [u.text for u in known] + anchors)
+        if not quiet:
+            typer.echo(f"Tekstmodel: {engine.name}", err=True)
         with cli_progress("Koder", quiet=quiet) as callback:
             records = code_units(book, units, known, embedder=engine, progress=callback)
         write_jsonl(output, records)

