@@ -1,6 +1,7 @@
 import pytest
 
 from ledelsesrum.surveys import answering
+
 from .factories import make_questionnaire, make_study
 
 
