@@ -25,3 +25,25 @@ class UploadTooLargeMiddleware:
                 status=413,
             )
         return self.get_response(request)
+
+
+class DanishFirstLocaleMiddleware:
+    """Danish unless the user has chosen another language (Django's language cookie).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so a Danish leader on an
+    English-language laptop would get English number formats in a Danish product.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
