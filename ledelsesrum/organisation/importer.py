@@ -117,6 +117,22 @@ class RowError:
         return _("Række %(row)d: %(messages)s") % {"row": self.row, "messages": "; ".join(self.messages)}
 
 
+class ValidationReport:
+    """What every import plan reports: errors for the whole file, then row by row."""
+
+    file_errors: list[str]
+    row_errors: list[RowError]
+
+    def report_lines(self, limit: int | None = None) -> list[str]:
+        """The validation report as plain Danish lines (command line, job error)."""
+        lines = list(self.file_errors)
+        errors = self.row_errors if limit is None else self.row_errors[:limit]
+        lines.extend(str(e) for e in errors)
+        if limit is not None and len(self.row_errors) > limit:
+            lines.append(_("… og %(n)d rækker mere med fejl.") % {"n": len(self.row_errors) - limit})
+        return lines
+
+
 @dataclass
 class PlannedLeader:
     row: int
@@ -137,7 +153,7 @@ class PlannedLeader:
 
 
 @dataclass
-class LeaderPlan:
+class LeaderPlan(ValidationReport):
     headers: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
@@ -160,14 +176,6 @@ class LeaderPlan:
         counts["rows"] = self.total_rows
         return counts
 
-    def report_lines(self, limit: int | None = None) -> list[str]:
-        """The validation report as plain Danish lines (command line, job error)."""
-        lines = list(self.file_errors)
-        errors = self.row_errors if limit is None else self.row_errors[:limit]
-        lines.extend(str(e) for e in errors)
-        if limit is not None and len(self.row_errors) > limit:
-            lines.append(_("… og %(n)d rækker mere med fejl.") % {"n": len(self.row_errors) - limit})
-        return lines
 
 
 class _UnitIndex:

@@ -36,6 +36,7 @@ from ledelsesrum.lib.tabular import Table, TabularError, read_table
 from ledelsesrum.organisation.importer import (
     PATH_SEPARATORS,
     RowError,
+    ValidationReport,
     parse_education,
     parse_whole_number,
     split_path,
@@ -82,7 +83,7 @@ class PlannedResponse:
 
 
 @dataclass
-class ResponsePlan:
+class ResponsePlan(ValidationReport):
     headers: list[str] = field(default_factory=list)
     question_codes: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
@@ -105,13 +106,6 @@ class ResponsePlan:
         counts["rows"] = self.total_rows
         return counts
 
-    def report_lines(self, limit: int | None = None) -> list[str]:
-        lines = list(self.file_errors)
-        errors = self.row_errors if limit is None else self.row_errors[:limit]
-        lines.extend(str(e) for e in errors)
-        if limit is not None and len(self.row_errors) > limit:
-            lines.append(_("… og %(n)d rækker mere med fejl.") % {"n": len(self.row_errors) - limit})
-        return lines
 
 
 # --- rounds ----------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -54,11 +54,7 @@ def _builder_url(study: Study, anchor: str = "") -> str:
 
 
 def _study_url(study: Study) -> str:
-    # The study page belongs to the studies app; fall back to the list until it exists.
-    try:
-        return reverse("studies:detail", kwargs={"pk": study.pk})
-    except NoReverseMatch:
-        return reverse("studies:list")
+    return reverse("studies:detail", kwargs={"pk": study.pk})
 
 
 def _sections(questionnaire: Questionnaire) -> list[Section]:

@@ -39,7 +39,7 @@ def test_upload_shows_a_preview_with_counts_and_saves_nothing(analyst_client):
     assert "opdateres" in html and "Jens Ørsted" in html
     assert "Importér" in html
     # The stored name is the token, not the user's file name.
-    assert _staged_files() == [f"{token}.upload"]
+    assert _staged_files() == [token]
     assert Leader.objects.count() == 1 and not Unit.objects.exists()
 
 
