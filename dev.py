@@ -24,7 +24,11 @@ VENV = ROOT / ".venv"
 PY = VENV / "bin" / "python"
 CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 PG_URL = os.environ.get("LEDELSESRUM_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/ledelsesrum")
-DEBIAN_TEST_PACKAGES = ["chromium", "chromium-driver", "poppler-utils", "fonts-dejavu-core"]
+DEBIAN_TEST_PACKAGES = [
+    "chromium", "chromium-driver", "poppler-utils", "fonts-dejavu-core",
+    # WeasyPrint renders PDFs with Pango.
+    "libpango-1.0-0", "libpangoft2-1.0-0",
+]
 
 
 def say(msg: str) -> None:
@@ -72,6 +76,8 @@ def apt_install(packages: list[str]) -> None:
 def ensure_browser() -> bool:
     missing = [p for p, exe in (("chromium", "chromium"), ("chromium-driver", "chromedriver"),
                                 ("poppler-utils", "pdftoppm")) if not shutil.which(exe)]
+    if not any(Path(d).glob("libpango-1.0.so*") for d in ("/usr/lib/x86_64-linux-gnu", "/usr/lib")):
+        missing.append("libpango-1.0-0")
     if not missing:
         return True
     if CI or is_root():

@@ -10,6 +10,7 @@ urlpatterns = [
     path("undersoegelser/", include("ledelsesrum.analysis.urls")),
     path("", include("ledelsesrum.surveys.urls")),
     path("undersoegelser/", include("ledelsesrum.interviews.urls")),
+    path("undersoegelser/", include("ledelsesrum.coding.urls")),
     path("viden/", include("ledelsesrum.knowledge.urls")),
     path("job/", include("ledelsesrum.jobs.urls")),
     path("admin/", admin.site.urls),
