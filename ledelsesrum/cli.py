@@ -39,7 +39,7 @@ def prepare_database(verbose: bool = False) -> None:
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def manage(ctx: typer.Context) -> None:
-    """Run a Django management command (migrate, createsuperuser, shell, …)."""
+    """Kør en Django-administrationskommando (migrate, createsuperuser, shell, …)."""
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["ledelsesrum manage", *ctx.args])
@@ -47,7 +47,7 @@ def manage(ctx: typer.Context) -> None:
 
 @app.command()
 def migrate() -> None:
-    """Create or update the database schema."""
+    """Opret eller opdatér databasen."""
     prepare_database(verbose=True)
 
 
@@ -58,7 +58,7 @@ def serve(
     threads: int = typer.Option(8, help="Antal tråde til forespørgsler."),
     worker: bool = typer.Option(True, help="Start også baggrundsjob-arbejderen."),
 ) -> None:
-    """Serve the web app (and the background-job worker)."""
+    """Start webappen (og baggrundsjob-arbejderen)."""
     prepare_database()
     serve_forever(host, port, threads, worker)
 
@@ -89,7 +89,7 @@ def serve_forever(host: str, port: int, threads: int = 8, worker: bool = True) -
 
 @app.command()
 def worker() -> None:
-    """Run the background-job worker (imports, coding runs, reports)."""
+    """Kør baggrundsjob-arbejderen alene (importer, kodning, rapporter)."""
     from django.core.management import call_command
 
     call_command("run_huey", workers=2, worker_type="thread")
@@ -102,7 +102,7 @@ def createuser(
     role: list[str] = typer.Option(["analyst"], help="administrator, analyst, board_reader, interviewer"),
     email: str = typer.Option("", help="E-mail"),
 ) -> None:
-    """Create a user with one or more roles."""
+    """Opret en bruger med en eller flere roller."""
     from django.contrib.auth import get_user_model
 
     from .accounts.roles import ALL_ROLES, grant

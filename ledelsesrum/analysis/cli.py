@@ -21,8 +21,8 @@ def register(app: typer.Typer) -> None:
             typer.Option("--output", "-o", help="Skriv til denne fil (krævet for xlsx)."),
         ] = None,
     ) -> None:
-        """The aggregated results of the study's latest closed main round, suppression applied
-        exactly as on the results page (layouts in docs/results-format.md)."""
+        """De samlede resultater af undersøgelsens seneste afsluttede hovedrunde, med
+        diskretionering præcis som på resultatsiden (formater i docs/results-format.md)."""
         from ledelsesrum.accounts import audit
         from ledelsesrum.cli import prepare_database
         from ledelsesrum.studies.models import Study

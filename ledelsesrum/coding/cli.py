@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
         ] = "auto",
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Ingen fremdriftslinje.")] = False,
     ) -> None:
-        """Suggest sub-themes for meaning units (offline; see docs/coding.md)."""
+        """Foreslå undertemaer til meningsenheder (offline; se docs/coding.md)."""
         from ledelsesrum.lib.progress import cli_progress
 
         from .batch import InputError, code_units, read_units, write_jsonl

@@ -17,7 +17,7 @@ def demo(
     seed: int = typer.Option(2026, help="Startværdi for de tilfældige data (samme tal, samme demo)."),
     size: int = typer.Option(0, hidden=True, help="Antal ledere (0: hele demo-kommunen, ca. 120)."),
 ) -> None:
-    """Build a demo municipality with ~120 leaders and answers, then serve it."""
+    """Byg en demokommune med ca. 120 ledere og svar, og start webappen."""
     from django.utils.translation import gettext as _
 
     from ..cli import prepare_database, serve_forever

@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
         dry_run: Annotated[bool, typer.Option("--dry-run", help="Kontrollér filerne uden at gemme noget.")] = False,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Ingen fremdriftslinje.")] = False,
     ) -> None:
-        """Import interview notes (all files or none); names are pseudonymised (docs/interviews.md)."""
+        """Importér interviewnoter (alle filer eller ingen); navne pseudonymiseres (docs/interviews.md)."""
         from ledelsesrum.accounts import audit
         from ledelsesrum.cli import prepare_database
         from ledelsesrum.jobs import runner

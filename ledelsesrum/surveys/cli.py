@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
         dry_run: Annotated[bool, typer.Option("--dry-run", help="Kontrollér filen uden at gemme noget.")] = False,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Ingen fremdriftslinje.")] = False,
     ) -> None:
-        """Import answers collected elsewhere into a round (all or nothing; see docs/file-formats.md)."""
+        """Importér svar indsamlet andetsteds i en runde (alt eller intet; se docs/file-formats.md)."""
         from ledelsesrum.cli import prepare_database
         from ledelsesrum.jobs import runner
         from ledelsesrum.jobs.models import Job
