@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
+from django.views.generic import RedirectView, TemplateView
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="studies:list", permanent=False)),
@@ -13,6 +13,11 @@ urlpatterns = [
     path("undersoegelser/", include("ledelsesrum.coding.urls")),
     path("viden/", include("ledelsesrum.knowledge.urls")),
     path("job/", include("ledelsesrum.jobs.urls")),
+    path(
+        "tilgaengelighed/",
+        TemplateView.as_view(template_name="accessibility.html"),
+        name="accessibility",
+    ),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
