@@ -1,3 +1,16 @@
+from django.urls import path
+
+from . import views
+
 app_name = "coding"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:study_id>/kodning/", views.units, name="units"),
+    path("<int:study_id>/kodning/opdel/", views.build, name="build"),
+    path("<int:study_id>/kodning/enhed/<int:pk>/bekraeft/", views.confirm, name="confirm"),
+    path("<int:study_id>/kodning/enhed/<int:pk>/del/", views.split, name="split"),
+    path("<int:study_id>/kodning/enhed/<int:pk>/saml/", views.merge, name="merge"),
+    path("<int:study_id>/kodning/syntese/", views.synthesis, name="synthesis"),
+    path("<int:study_id>/kodning/syntese/<str:code>/", views.synthesis_detail, name="synthesis_detail"),
+    path("<int:study_id>/kodning/matrix/", views.matrix, name="matrix"),
+]

@@ -1,0 +1,143 @@
+"""Coding pages: roles, confirming by POST (plain and htmx), split/merge, synthesis and matrix."""
+
+import pytest
+from django.urls import reverse
+
+from ledelsesrum.accounts.models import AuditEvent
+from ledelsesrum.coding import workspace
+from ledelsesrum.coding.models import CodingDecision, MeaningUnit, SubthemeEssence
+from ledelsesrum.interviews.models import Interview, InterviewNote
+from ledelsesrum.jobs.models import Job
+from ledelsesrum.organisation.models import Leader
+from ledelsesrum.studies.models import Study
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _char_embedder(monkeypatch):
+    monkeypatch.setenv(workspace.EMBEDDER_ENV, "char")
+    yield
+    workspace._suggesters.clear()
+
+
+@pytest.fixture
+def study(interviewer):
+    study = Study.objects.create(name="Ledernes vilkår")
+    texts = [
+        "Lederen har for lidt tid til ledelse. Driften fylder hele kalenderen.",
+        "Hun savner sparring og opbakning fra sin chef. Chefen er svær at få fat i.",
+        "Han har 45 medarbejdere og et alt for stort ledelsesspænd.",
+    ]
+    for i, text in enumerate(texts):
+        leader = Leader.objects.create(name=f"Hanne Testesen{i}", email=f"h{i}@kommune.dk")
+        interview = Interview.objects.create(
+            study=study, leader=leader, status=Interview.Status.DONE, interviewer=interviewer if i == 0 else None
+        )
+        InterviewNote.objects.create(interview=interview, kind="summary", theme_id="3", text=text)
+    workspace.build_units(study)
+    return study
+
+
+def url(name, study, **kw):
+    return reverse(f"coding:{name}", kwargs={"study_id": study.pk, **kw})
+
+
+def test_the_analyst_sees_uncoded_units_with_suggestions(analyst_client, study):
+    response = analyst_client.get(url("units", study))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Forslag – du bestemmer" in body and body.count('class="secondary suggestion"') == 5 * MeaningUnit.objects.count()
+    assert all(u.suggestion_cache for u in MeaningUnit.objects.all())
+    assert AuditEvent.objects.filter(action="coding.units.view", study_id=study.pk).exists()
+
+
+def test_board_readers_get_403_everywhere(board_client, study):
+    for name in ("units", "synthesis", "matrix"):
+        assert board_client.get(url(name, study)).status_code == 403
+    unit = MeaningUnit.objects.first()
+    assert board_client.post(url("confirm", study, pk=unit.pk), {"code": "3b"}).status_code == 403
+    assert not MeaningUnit.objects.exclude(code="").exists()
+
+
+def test_an_interviewer_codes_only_units_of_own_interviews(client, interviewer, study):
+    client.force_login(interviewer)
+    own = MeaningUnit.objects.get(interview_note__interview__interviewer=interviewer)
+    other = MeaningUnit.objects.exclude(pk=own.pk).first()
+    response = client.get(url("units", study))
+    assert response.status_code == 200 and f'data-unit="{own.pk}"' in response.content.decode()
+    assert f'data-unit="{other.pk}"' not in response.content.decode()
+    assert client.post(url("confirm", study, pk=other.pk), {"code": "3b"}).status_code == 404
+    assert client.post(url("confirm", study, pk=own.pk), {"code": "3b"}).status_code == 302
+    assert MeaningUnit.objects.get(pk=own.pk).code == "3b" and MeaningUnit.objects.get(pk=other.pk).code == ""
+    assert client.get(url("synthesis", study)).status_code == 403
+    assert client.post(url("build", study)).status_code == 403
+
+
+def test_confirming_a_suggestion_by_plain_post_redirects_and_stores_it(analyst_client, analyst, study):
+    unit = MeaningUnit.objects.first()
+    response = analyst_client.post(
+        url("confirm", study, pk=unit.pk), {"code": "3b", "condensed": "Mangler tid", "status": "uncoded"}
+    )
+    assert response.status_code == 302 and response["Location"].endswith("?status=uncoded&subtheme=&source=")
+    unit.refresh_from_db()
+    assert (unit.code, unit.condensed, unit.coded_by) == ("3b", "Mangler tid", analyst)
+    assert CodingDecision.objects.filter(unit=unit, code="3b").exists()
+    assert AuditEvent.objects.filter(action="coding.unit.confirm", detail__unit_id=unit.pk).exists()
+
+
+def test_confirming_through_htmx_returns_the_re_rendered_list_without_the_unit(analyst_client, study):
+    unit = MeaningUnit.objects.first()
+    response = analyst_client.post(
+        url("confirm", study, pk=unit.pk), {"other_code": "5a", "use_other": "1", "status": "uncoded"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and body.startswith('<div id="unit-list"')
+    assert f'data-unit="{unit.pk}"' not in body and "<html" not in body
+    assert MeaningUnit.objects.get(pk=unit.pk).code == "5a"
+
+
+def test_an_unknown_code_is_refused_and_nothing_is_saved(analyst_client, study):
+    unit = MeaningUnit.objects.first()
+    response = analyst_client.post(url("confirm", study, pk=unit.pk), {"code": "9z"}, follow=True)
+    assert "Vælg et undertema fra kodebogen." in response.content.decode()
+    assert MeaningUnit.objects.get(pk=unit.pk).code == ""
+
+
+def test_split_and_merge_through_the_page(analyst_client, study):
+    unit = MeaningUnit.objects.get(text__startswith="Lederen har")
+    before = MeaningUnit.objects.count()
+    analyst_client.post(url("split", study, pk=unit.pk), {"at": "1"})
+    assert MeaningUnit.objects.count() == before + 1
+    assert MeaningUnit.objects.get(pk=unit.pk).text == "Lederen har for lidt tid til ledelse."
+    analyst_client.post(url("merge", study, pk=unit.pk))
+    assert MeaningUnit.objects.count() == before
+    assert MeaningUnit.objects.get(pk=unit.pk).text.endswith("Driften fylder hele kalenderen.")
+
+
+def test_build_starts_a_job_and_redirects_to_its_progress(analyst_client, study, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = analyst_client.post(url("build", study))
+    job = Job.objects.get(kind=workspace.BUILD_JOB)
+    assert response.status_code == 302 and response["Location"] == reverse("jobs:detail", kwargs={"pk": job.pk})
+    assert job.status == Job.Status.DONE and job.result["next_url"] == url("units", study)
+
+
+def test_synthesis_pages_show_quantifier_and_save_the_essence(analyst_client, study):
+    for unit in MeaningUnit.objects.filter(leader__email__in=["h0@kommune.dk", "h1@kommune.dk"]):
+        workspace.confirm(unit, "3b")
+    overview = analyst_client.get(url("synthesis", study)).content.decode()
+    assert 'data-code="3b"' in overview and "mange" in overview
+    detail = analyst_client.get(url("synthesis_detail", study, code="3b"))
+    assert "mange ledere (2 af 3)" in detail.content.decode()
+    analyst_client.post(url("synthesis_detail", study, code="3b"), {"essence": "Tiden slår ikke til."})
+    assert SubthemeEssence.objects.get(study=study, code="3b").essence == "Tiden slår ikke til."
+    assert analyst_client.get(url("synthesis_detail", study, code="9z")).status_code == 404
+
+
+def test_the_matrix_shows_pseudonyms_never_names(analyst_client, study):
+    workspace.confirm(MeaningUnit.objects.first(), "3b")
+    body = analyst_client.get(url("matrix", study)).content.decode()
+    assert "Leder A" in body and "Testesen" not in body
+    assert AuditEvent.objects.filter(action="coding.matrix.view", study_id=study.pk).exists()
