@@ -146,3 +146,41 @@ def close(
         channel="cli",
     )
     typer.echo(f"Runde {round_.number} af '{study.name}' er afsluttet; resultaterne er frigivet.")
+
+
+@study_app.command("delete", help="Slet en undersøgelse med alle dens data. Kan ikke fortrydes.")
+def delete(
+    study_id: int = typer.Argument(..., help="Undersøgelsens id."),
+    yes: bool = typer.Option(False, "--yes", help="Bekræft uden at spørge."),
+) -> None:
+    from ledelsesrum.cli import prepare_database
+
+    from .retention import delete_study
+
+    prepare_database()
+    study = _study(study_id)
+    if not yes and not typer.confirm(
+        f"Slet '{study.name}' med alle svar, interviews og noter? Det kan ikke fortrydes."
+    ):
+        _fail("Intet er slettet.")
+    counts = delete_study(study, reason="cli")
+    typer.echo(f"Slettet: undersøgelse {study_id} ({sum(counts.values())} poster i alt).")
+
+
+@study_app.command(
+    "purge-expired", help="Slet undersøgelser, hvis opbevaringsfrist ('slettes senest') er passeret."
+)
+def purge_expired_command(
+    dry_run: bool = typer.Option(False, "--dry-run", help="Vis kun, hvad der ville blive slettet."),
+) -> None:
+    from ledelsesrum.cli import prepare_database
+
+    from .retention import expired_studies, purge_expired
+
+    prepare_database()
+    if dry_run:
+        for study in expired_studies():
+            typer.echo(f"{study.pk}\t{study.name}\tslettes senest {study.retention_until}")
+        return
+    deleted = purge_expired()
+    typer.echo(f"Slettede {len(deleted)} undersøgelse(r) efter opbevaringsfristen.")
