@@ -18,3 +18,13 @@ urlpatterns += [
     path("dialogkort/fjern/", views_cards.cards_remove, name="cards_remove"),
     path("dialogkort/pdf/", views_cards.cards_pdf, name="cards_pdf"),
 ]
+
+# The panel "Hvad ved vi — og hvad har andre gjort?" (views_panel); paths of two or more segments.
+from . import views_panel  # noqa: E402
+
+urlpatterns += [
+    path("panel/<int:study_id>/<str:code>/", views_panel.panel_view, name="panel"),
+    path("panel/<int:study_id>/<str:code>/vaelg/", views_panel.choose_view, name="panel_choose"),
+    path("panel/<int:study_id>/<str:code>/fravaelg/", views_panel.unchoose_view, name="panel_unchoose"),
+    path("syntese/<slug:entry_id>/", views_panel.add_to_synthesis, name="panel_add"),
+]
