@@ -95,3 +95,25 @@ class SubthemeEssence(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class SecondCoding(models.Model):
+    """A second coder's blind code on a sampled unit, for inter-coder agreement.
+
+    A row with an empty ``code`` is a unit drawn for the coder and not yet coded.
+    """
+
+    unit = models.ForeignKey(MeaningUnit, on_delete=models.CASCADE, related_name="second_codings")
+    coder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(_("undertema"), max_length=16, blank=True)
+    coded_at = models.DateTimeField(_("kodet"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["unit__source_key", "unit__position", "unit_id", "id"]
+        verbose_name = _("andenkodning")
+        verbose_name_plural = _("andenkodninger")
+        constraints = [models.UniqueConstraint(fields=["unit", "coder"], name="second_coding_one_per_coder")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.coder_id} → {self.code or '-'}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_agreement
 
 app_name = "coding"
 
@@ -13,4 +13,8 @@ urlpatterns = [
     path("<int:study_id>/kodning/syntese/", views.synthesis, name="synthesis"),
     path("<int:study_id>/kodning/syntese/<str:code>/", views.synthesis_detail, name="synthesis_detail"),
     path("<int:study_id>/kodning/matrix/", views.matrix, name="matrix"),
+    path("<int:study_id>/kodning/enighed/", views_agreement.agreement, name="agreement"),
+    path("<int:study_id>/kodning/enighed/udtraek/", views_agreement.agreement_sample, name="agreement_sample"),
+    path("<int:study_id>/kodning/enighed/kod/", views_agreement.agreement_code, name="agreement_code"),
+    path("<int:study_id>/kodning/nye-temaer/", views_agreement.emerging, name="emerging"),
 ]
