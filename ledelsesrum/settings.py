@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "ledelsesrum.coding",
     "ledelsesrum.interviews",
     "ledelsesrum.knowledge",
+    "ledelsesrum.reports",
+    "ledelsesrum.followup",
 ]
 
 MIDDLEWARE = [

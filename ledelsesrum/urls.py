@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("ledelsesrum.surveys.urls")),
     path("undersoegelser/", include("ledelsesrum.interviews.urls")),
     path("undersoegelser/", include("ledelsesrum.coding.urls")),
+    path("undersoegelser/", include("ledelsesrum.reports.urls")),
+    path("undersoegelser/", include("ledelsesrum.followup.urls")),
     path("viden/", include("ledelsesrum.knowledge.urls")),
     path("job/", include("ledelsesrum.jobs.urls")),
     path(
