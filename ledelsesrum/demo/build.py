@@ -86,6 +86,10 @@ class DemoResult:
     password: str
     usernames: list[str] = field(default_factory=lambda: list(DEMO_USERS))
     seconds: float = 0.0
+    interviews: int = 0
+    interviews_done: int = 0
+    note_units: int = 0
+    coded_units: int = 0
 
 
 # --- credentials ---------------------------------------------------------------------------------
@@ -224,13 +228,16 @@ def build_demo(
     size: int | None = None,
     reset: bool = False,
     with_responses: bool = True,
+    with_interviews: bool = True,
     progress: ProgressCallback | None = None,
 ) -> DemoResult:
     """Build (or find) the demo and return what it holds.
 
     ``size`` is the number of leaders (default: every position of the fictional organisation,
     120). ``with_responses=False`` stops after launching the round — invitations with live personal
-    links and no answers, which is what the load benchmark needs.
+    links and no answers, which is what the load benchmark needs. ``with_interviews`` adds the
+    interview guide, about 80 interview summaries and their coded meaning units (only to a demo
+    with responses); a reused demo without interviews gets them added.
     """
     started = time.monotonic()
     report = progress or (lambda done, total, message: None)
@@ -248,12 +255,20 @@ def build_demo(
             else main_round.status == Round.Status.COLLECTING
         )
         if finished:
+            if with_interviews and with_responses:
+                from ..interviews.models import Interview
+
+                if not Interview.objects.filter(study=existing).exists():
+                    with transaction.atomic():
+                        _interviews(existing, seed=seed, report=report)
             return _result(existing, created=False, password=password, started=started)
     # Whatever is there is unfinished (or of the other kind): start from a clean slate.
     delete_demo()
 
     with transaction.atomic():
         study = _build(seed=seed, size=size, with_responses=with_responses, report=report)
+        if with_interviews and with_responses:
+            _interviews(study, seed=seed, report=report)
     return _result(study, created=True, password=password, started=started)
 
 
@@ -304,6 +319,15 @@ def _build(*, seed: int, size: int | None, with_responses: bool, report: Progres
     release(main_round)
     report(total, total, "Færdig")
     return study
+
+
+def _interviews(study: Study, *, seed: int, report: ProgressCallback) -> None:
+    from .interviews import build_interviews
+
+    root = study.population_unit
+    leaders = list(Leader.objects.filter(unit__in=_subtree(root)).select_related("unit").order_by("pk"))
+    analyst = get_user_model().objects.get(username="analytiker")
+    build_interviews(study, leaders, seed=seed, interviewer=analyst, progress=report)
 
 
 def _answer(study: Study, main_round: Round, *, seed: int, rng: random.Random, launched_at,
@@ -358,9 +382,11 @@ def _answer(study: Study, main_round: Round, *, seed: int, rng: random.Random, l
 
 def _result(study: Study, *, created: bool, password: str, started: float) -> DemoResult:
     from ..surveys.models import Invitation, Response
+    from .interviews import count
 
     root = study.population_unit
     main_round = study.main_round
+    held = count(study)
     return DemoResult(
         study_id=study.pk,
         created=created,
@@ -373,4 +399,8 @@ def _result(study: Study, *, created: bool, password: str, started: float) -> De
         ),
         password=password,
         seconds=time.monotonic() - started,
+        interviews=held.interviews,
+        interviews_done=held.done,
+        note_units=held.units,
+        coded_units=held.coded,
     )

@@ -45,6 +45,10 @@ def demo(
            "invited": result.invitations}
     )
     typer.echo(_("Undersøgelse: %(name)s (id %(id)s)") % {"name": build.STUDY_NAME, "id": result.study_id})
+    if result.interviews:
+        typer.echo(_("Interviews: %(n)d (%(done)d gennemført); kodede meningsenheder: %(coded)d af %(units)d")
+                   % {"n": result.interviews, "done": result.interviews_done,
+                      "coded": result.coded_units, "units": result.note_units})
     typer.echo(_("Log ind med (adgangskoden står også i %(path)s):") % {"path": build.credentials_path()})
     for username, (_role, description) in build.DEMO_USERS.items():
         typer.echo(f"  {username} / {result.password}   ({description})")
