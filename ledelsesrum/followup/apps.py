@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class FollowupConfig(AppConfig):
     name = "ledelsesrum.followup"
     label = "followup"
-    verbose_name = _("followup")
+    verbose_name = _("Opfølgning")

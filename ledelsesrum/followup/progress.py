@@ -1,0 +1,149 @@
+"""Progress of the follow-up per theme and overall, and reminders for overdue actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ledelsesrum.coding.codebook import load_codebook
+
+from .models import Action, Decision, Recommendation
+
+REMINDER_INTERVAL = dt.timedelta(days=7)
+CLOSED_STATUSES = {Action.Status.DONE, Action.Status.DROPPED}
+
+
+def is_overdue(action: Action, today: dt.date) -> bool:
+    return action.deadline is not None and action.deadline < today and action.status not in CLOSED_STATUSES
+
+
+@dataclass
+class Progress:
+    """Counts for one theme (``theme_id`` "1"…"6") or overall (``theme_id`` "")."""
+
+    theme_id: str
+    label: str
+    recommendations: int = 0
+    decided: int = 0
+    outcomes: dict[str, int] = field(default_factory=lambda: {o: 0 for o in Decision.Outcome.values})
+    actions_by_status: dict[str, int] = field(default_factory=lambda: {s: 0 for s in Action.Status.values})
+    overdue: list[Action] = field(default_factory=list)
+
+    @property
+    def undecided(self) -> int:
+        return self.recommendations - self.decided
+
+    @property
+    def actions(self) -> int:
+        return sum(self.actions_by_status.values())
+
+    @property
+    def done(self) -> int:
+        return self.actions_by_status[Action.Status.DONE]
+
+    @property
+    def active_actions(self) -> int:
+        """Actions that count towards completion: dropped actions are out of the denominator."""
+        return self.actions - self.actions_by_status[Action.Status.DROPPED]
+
+    @property
+    def share_done(self) -> float | None:
+        return self.done / self.active_actions if self.active_actions else None
+
+    @property
+    def percent_done(self) -> int | None:
+        share = self.share_done
+        return None if share is None else round(share * 100)
+
+    def as_dict(self) -> dict:
+        return {
+            "theme_id": self.theme_id, "label": self.label, "recommendations": self.recommendations,
+            "decided": self.decided, "undecided": self.undecided, "outcomes": dict(self.outcomes),
+            "actions_by_status": dict(self.actions_by_status), "actions": self.actions,
+            "done": self.done, "active_actions": self.active_actions, "share_done": self.share_done,
+            "overdue_action_ids": [a.pk for a in self.overdue],
+        }
+
+
+def theme_of(subtheme: str) -> str:
+    book = load_codebook("default")
+    if subtheme in book:
+        return book.theme_of(subtheme).id
+    return subtheme[:1]
+
+
+def compute_progress(study, today: dt.date) -> tuple[list[Progress], Progress]:
+    """Return (one :class:`Progress` per theme of the codebook, the overall :class:`Progress`)."""
+    book = load_codebook("default")
+    themes = {t.id: Progress(t.id, t.label) for t in book.themes}
+    overall = Progress("", _("I alt"))
+    recs = Recommendation.objects.filter(study=study).select_related("decision")
+    for rec in recs:
+        bucket = themes.get(theme_of(rec.subtheme))
+        targets = [overall] + ([bucket] if bucket else [])
+        decision = getattr(rec, "decision", None)
+        for target in targets:
+            target.recommendations += 1
+            if decision is not None:
+                target.decided += 1
+                target.outcomes[decision.outcome] += 1
+    actions = Action.objects.filter(recommendation__study=study).select_related("recommendation")
+    for action in actions:
+        bucket = themes.get(theme_of(action.recommendation.subtheme))
+        for target in [overall] + ([bucket] if bucket else []):
+            target.actions_by_status[action.status] += 1
+            if is_overdue(action, today):
+                target.overdue.append(action)
+    return list(themes.values()), overall
+
+
+def overdue_actions(today: dt.date):
+    return [
+        a for a in Action.objects.exclude(status__in=CLOSED_STATUSES)
+        .filter(deadline__lt=today).select_related("recommendation__study", "owner_user")
+    ]
+
+
+def send_overdue_reminders(today: dt.date | None = None) -> int:
+    """E-mail the owner of each overdue action, at most once per week per action. Returns mails sent."""
+    today = today or timezone.localdate()
+    sent = 0
+    for action in overdue_actions(today):
+        address = action.reminder_address
+        if not address:
+            continue
+        last = action.last_reminded_at
+        if last is not None and timezone.localdate(last) > today - REMINDER_INTERVAL:
+            continue
+        with transaction.atomic():
+            # Re-read under lock so two cron runs at once do not both send.
+            locked = Action.objects.select_for_update().get(pk=action.pk)
+            if locked.last_reminded_at != last:
+                continue
+            send_mail(
+                subject=_("Påmindelse: handlingen \"%(title)s\" har overskredet fristen") % {"title": action.title},
+                message=_(
+                    "Kære %(owner)s\n\n"
+                    "Handlingen \"%(title)s\" i undersøgelsen \"%(study)s\" havde frist %(deadline)s "
+                    "og er endnu ikke markeret som gennemført.\n\n"
+                    "Opdatér status og dokumentation i Ledelsesrum, eller aftal en ny frist.\n\n"
+                    "Venlig hilsen\nLedelsesrum"
+                ) % {
+                    "owner": action.owner_name, "title": action.title,
+                    "study": action.recommendation.study.name,
+                    "deadline": action.deadline.strftime("%d.%m.%Y"),
+                },
+                from_email=None,
+                recipient_list=[address],
+            )
+            locked.last_reminded_at = timezone.make_aware(
+                dt.datetime.combine(today, dt.time(hour=12))
+            ) if today != timezone.localdate() else timezone.now()
+            Action.objects.filter(pk=locked.pk).update(last_reminded_at=locked.last_reminded_at)
+            sent += 1
+    return sent
