@@ -70,17 +70,10 @@ def stacked_bars(rows: Sequence[Row], band_labels: Sequence[str], *, title: str,
     body = []
     y = top
     for row in rows:
-        body.append(f'<text x="{label_w - 8}" y="{y + bar_h / 2 + 5}" text-anchor="end" '
-                    f'font-size="13" fill="{INK}">{_a(_shorten(row.label))}</text>')
+        body.append(_row_label(row, label_w, y, bar_h))
         if row.values is None:
-            note = row.note or withheld_label(k)
-            body.append(
-                f'<rect x="{label_w}" y="{y}" width="{plot_w}" height="{bar_h}" fill="#ffffff" '
-                f'stroke="{MUTED}" stroke-dasharray="4 3"/>'
-                f'<text x="{label_w + 8}" y="{y + bar_h / 2 + 5}" font-size="13" '
-                f'fill="{MUTED}" font-style="italic">{_a(note)}</text>'
-            )
-            desc_parts.append(f"{row.label}: {note}")
+            body.append(_withheld_gap(row, k, label_w, y, plot_w, bar_h))
+            desc_parts.append(f"{row.label}: {row.note or withheld_label(k)}")
         else:
             values = list(row.values)  # type: ignore[arg-type]
             total = sum(values) or 1
@@ -127,17 +120,10 @@ def score_bars(rows: Sequence[Row], *, title: str, k: int, width: int = 640,
     body = []
     y = top
     for row in rows:
-        body.append(f'<text x="{label_w - 8}" y="{y + bar_h / 2 + 5}" text-anchor="end" '
-                    f'font-size="13" fill="{INK}">{_a(_shorten(row.label))}</text>')
+        body.append(_row_label(row, label_w, y, bar_h))
         if row.values is None:
-            note = row.note or withheld_label(k)
-            body.append(
-                f'<rect x="{label_w}" y="{y}" width="{plot_w}" height="{bar_h}" fill="#ffffff" '
-                f'stroke="{MUTED}" stroke-dasharray="4 3"/>'
-                f'<text x="{label_w + 8}" y="{y + bar_h / 2 + 5}" font-size="13" '
-                f'fill="{MUTED}" font-style="italic">{_a(note)}</text>'
-            )
-            desc_parts.append(f"{row.label}: {note}")
+            body.append(_withheld_gap(row, k, label_w, y, plot_w, bar_h))
+            desc_parts.append(f"{row.label}: {row.note or withheld_label(k)}")
         else:
             v = float(row.values)  # type: ignore[arg-type]
             w = max(1.0, plot_w * min(v, maximum) / maximum)
@@ -165,3 +151,19 @@ def score_bars(rows: Sequence[Row], *, title: str, k: int, width: int = 640,
 
 def _shorten(label: str, limit: int = 24) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def _row_label(row: Row, label_w: int, y: float, bar_h: int) -> str:
+    return (f'<text x="{label_w - 8}" y="{y + bar_h / 2 + 5}" text-anchor="end" '
+            f'font-size="13" fill="{INK}">{_a(_shorten(row.label))}</text>')
+
+
+def _withheld_gap(row: Row, k: int, label_w: int, y: float, plot_w: float, bar_h: int) -> str:
+    """A withheld group: a dashed, empty frame with the reason — never a value or a length."""
+    note = row.note or withheld_label(k)
+    return (
+        f'<rect x="{label_w}" y="{y}" width="{plot_w}" height="{bar_h}" fill="#ffffff" '
+        f'stroke="{MUTED}" stroke-dasharray="4 3"/>'
+        f'<text x="{label_w + 8}" y="{y + bar_h / 2 + 5}" font-size="13" '
+        f'fill="{MUTED}" font-style="italic">{_a(note)}</text>'
+    )
