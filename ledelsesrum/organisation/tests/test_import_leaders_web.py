@@ -79,6 +79,7 @@ def test_a_file_with_errors_lists_them_per_row_and_offers_no_import(analyst_clie
     assert "Række 3: &#x27;forkert&#x27; er ikke en gyldig e-mailadresse" in html
     assert "Række 2: e-mailen a@k.dk står også i række 4" in html
     assert "<button type=\"submit\">Importér</button>" not in html
+    assert f'href="{reverse("organisation:import")}">Vælg en rettet fil' in html
     assert not Leader.objects.exists()
 
 

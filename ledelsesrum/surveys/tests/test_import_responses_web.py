@@ -42,6 +42,8 @@ def test_preview_then_confirm_imports_once(analyst_client, django_capture_on_com
     # The second row's "e-mail" is not an address: the preview says so and offers no import.
     html = analyst_client.get(response.url).content.decode()
     assert "Række 3: &#x27;Ingen mail&#x27; er ikke en gyldig e-mailadresse" in html
+    retry = reverse("surveys:import_responses", args=[study.pk])
+    assert f'href="{retry}">Vælg en rettet fil' in html
     assert not Response.objects.exists()
 
     response = _upload(analyst_client, study, round, csv("mette@kommune.dk;1;2;;;", "jens@kommune.dk;3;;;;Tid"))
