@@ -1,0 +1,181 @@
+"""The dialogue edition: one short page per theme with key findings and questions for the board,
+the chefs and the leader groups.
+
+Built only from ``compose(study)``, so the anonymity rules of the full report carry over
+unchanged: figures are the joint display's (a withheld figure is "–" there and is left out here),
+statements are already cleaned of pseudonyms, and open answers below the threshold are already
+gone. Nothing here reads the database.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from .compose import DASH, Chapter, Report, SubthemeSection, compose
+from .render import PRINT_CSS
+
+MAX_FINDINGS = 4
+MIN_FINDINGS = 2
+# The quantifier phrase ends in "(count af total)"; the count orders findings by breadth of voice.
+_COUNT_RE = re.compile(r"\((\d+) af (\d+)\)\s*$")
+
+
+@dataclass
+class Finding:
+    code: str
+    title: str
+    text: str  # "<quantifier phrase>: <essence or condensed statement>"
+    scores: list[tuple[str, str]] = field(default_factory=list)  # (scale, score) released, shown
+
+
+@dataclass
+class AudienceQuestions:
+    key: str  # "board", "chefs", "leaders"
+    title: str
+    questions: list[str]
+
+
+@dataclass
+class DialogueTheme:
+    number: str
+    title: str
+    findings: list[Finding]
+    audiences: list[AudienceQuestions]
+    recommendations: list[str]
+
+    @property
+    def anchor(self) -> str:
+        return f"dialog-tema-{self.number}"
+
+
+@dataclass
+class DialogueEdition:
+    study_id: int
+    title: str
+    subtitle: str
+    organisation: str
+    date: str
+    intro: str
+    themes: list[DialogueTheme]
+
+
+def voice_count(phrase: str) -> int:
+    """How many leaders the quantifier phrase covers (0 when it carries no count)."""
+    m = _COUNT_RE.search(phrase or "")
+    return int(m.group(1)) if m else 0
+
+
+def _shown_scores(sub: SubthemeSection) -> list[tuple[str, str]]:
+    # The joint display already turned withheld figures into a dash: those are never printed.
+    return [(row.scale, row.score) for row in sub.joint if row.score and row.score != DASH]
+
+
+def _has_content(sub: SubthemeSection) -> bool:
+    return voice_count(sub.phrase) > 0 or bool(sub.essence) or bool(_shown_scores(sub))
+
+
+def _finding(sub: SubthemeSection) -> Finding:
+    gist = sub.essence or (sub.statements[0] if sub.statements else "")
+    phrase = sub.phrase[:1].upper() + sub.phrase[1:]
+    if gist and voice_count(sub.phrase) > 0:
+        text = f"{phrase}: {gist}"
+    elif gist:
+        text = gist
+    elif _COUNT_RE.search(sub.phrase):
+        text = _("%(phrase)s har udtalt sig om undertemaet.") % {"phrase": phrase}
+    else:
+        text = phrase
+    return Finding(sub.code, sub.title, text, _shown_scores(sub))
+
+
+def key_subthemes(chapter: Chapter) -> list[SubthemeSection]:
+    """2–4 sub-themes: the broadest voice first, then those with figures or an essence."""
+    order = {s.code: i for i, s in enumerate(chapter.subthemes)}
+    ranked = sorted(chapter.subthemes, key=lambda s: (
+        -voice_count(s.phrase), not _shown_scores(s), not s.essence, order[s.code]))
+    chosen = [s for s in ranked if _has_content(s)][:MAX_FINDINGS]
+    for s in ranked:  # a theme nobody spoke about still gets something to talk about
+        if len(chosen) >= MIN_FINDINGS:
+            break
+        if s not in chosen:
+            chosen.append(s)
+    return chosen
+
+
+def _questions(labels: list[str]) -> list[AudienceQuestions]:
+    """Danish question templates filled with the key sub-themes' labels (rotating over them)."""
+    board = [
+        _("Hvad skal der til, for at lederne får bedre vilkår inden for »%(label)s«?"),
+        _("Hvilke rammer og beslutninger i direktionen påvirker »%(label)s« mest?"),
+        _("Hvordan vil vi kunne se om et år, at »%(label)s« har flyttet sig?"),
+    ]
+    chefs = [
+        _("Hvor oplever I, at jeres ledere har brug for mere opbakning i forhold til »%(label)s«?"),
+        _("Hvad kan I som chefer gøre anderledes i dialogen med lederne om »%(label)s«?"),
+        _("Hvilke gode erfaringer med »%(label)s« kan I dele på tværs af områderne?"),
+    ]
+    leaders = [
+        _("Hvor oplever I »%(label)s« i jeres hverdag som ledere?"),
+        _("Hvad virker allerede godt for jer, når det gælder »%(label)s«?"),
+        _("Hvad skal der til, for at I selv kan gøre en forskel for »%(label)s«?"),
+    ]
+    count = 3 if len(labels) >= 2 else 2
+    out = []
+    for key, title, templates in (
+        ("board", _("Spørgsmål til direktionen"), board),
+        ("chefs", _("Spørgsmål til cheferne"), chefs),
+        ("leaders", _("Spørgsmål til ledergrupperne"), leaders),
+    ):
+        qs = [t % {"label": labels[i % len(labels)]} for i, t in enumerate(templates[:count])]
+        out.append(AudienceQuestions(key, title, qs))
+    return out
+
+
+def dialogue_theme(chapter: Chapter) -> DialogueTheme:
+    subs = key_subthemes(chapter)
+    labels = [s.title for s in subs] or [chapter.title]
+    recommendations = [r for s in chapter.subthemes for r in s.recommendations]
+    return DialogueTheme(chapter.number, chapter.title, [_finding(s) for s in subs],
+                         _questions(labels), recommendations)
+
+
+def dialogue_from_report(report: Report) -> DialogueEdition:
+    return DialogueEdition(
+        study_id=report.study_id, title=report.title,
+        subtitle=_("Dialogudgave: nøglefund og spørgsmål til drøftelse"),
+        organisation=report.organisation, date=report.date,
+        intro=_("Dialogudgaven samler for hvert tema de vigtigste fund fra rapporten og forslag til "
+                "spørgsmål, som direktionen, cheferne og ledergrupperne kan drøfte. Tal for grupper "
+                "med færre end %(k)s besvarelser vises ikke.") % {"k": report.threshold},
+        themes=[dialogue_theme(c) for c in report.chapters],
+    )
+
+
+def compose_dialogue(study, **kwargs) -> DialogueEdition:
+    """The dialogue edition of ``study`` (keyword arguments go to ``compose``)."""
+    return dialogue_from_report(compose(study, **kwargs))
+
+
+def render_dialogue_html(edition: DialogueEdition) -> str:
+    """A standalone HTML document (print stylesheet inlined); the PDF is made from it."""
+    return render_to_string("reports/dialogue_document.html", {
+        "edition": edition, "css": PRINT_CSS.read_text(encoding="utf-8"),
+    })
+
+
+def render_dialogue_pdf(edition: DialogueEdition) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=render_dialogue_html(edition)).write_pdf()
+
+
+def render_dialogue(edition: DialogueEdition, fmt: str) -> bytes:
+    if fmt == "html":
+        return render_dialogue_html(edition).encode("utf-8")
+    if fmt == "pdf":
+        return render_dialogue_pdf(edition)
+    raise ValueError(fmt)
