@@ -1,23 +1,49 @@
-"""In headless Chromium: notes → meaning units (job) → suggestions → confirm → synthesis → matrix."""
+"""In headless Chromium: import notes → meaning units (job) → suggestions → confirm → synthesis → matrix."""
 
+import docx
 import pytest
 
 from ledelsesrum.coding import workspace
 from ledelsesrum.coding.models import CodingDecision, MeaningUnit
-from ledelsesrum.interviews.models import Interview
-from ledelsesrum.interviews.notes import TextInput, save_texts
+from ledelsesrum.interviews.models import Interview, InterviewNote
 from ledelsesrum.organisation.models import Leader
 from ledelsesrum.studies.models import Study
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SUMMARIES = [
-    "Hanne Bøgh Madsen fortæller, at der er alt for lidt tid til ledelse. Driften og administrationen "
-    "fylder hele kalenderen, og hun når sjældent at tale med medarbejderne.",
-    "Lederen savner sparring og opbakning fra sin chef. Chefen er sjældent til stede og svarer sent på mails.",
-    "Han har 48 medarbejdere og oplever, at ledelsesspændet er for stort. Der er ikke tid til den enkelte.",
-    "Hun er glad for netværket med de andre ledere. Derudover ønsker hun mere tid til strategisk ledelse.",
-]
+NAMES = ["Hanne Bøgh Madsen", "Karsten Holm", "Birgit Lund", "Jonas Friis"]
+
+
+def _email(name: str) -> str:
+    return name.split()[0].lower() + "@kommune.dk"
+
+
+def _write_note_files(folder) -> list:
+    """One file per leader, named after the leader's e-mail, as an interviewer would save them."""
+    hanne = folder / "hanne@kommune.dk.txt"
+    hanne.write_text(
+        "Hanne Bøgh Madsen fortæller, at der er alt for lidt tid til ledelse. Driften og administrationen "
+        "fylder hele kalenderen, og hun når sjældent at tale med medarbejderne.\n",
+        encoding="utf-8",
+    )
+    karsten = folder / "karsten@kommune.dk.docx"
+    document = docx.Document()
+    document.add_heading("Opbakning og sparring fra chef/leder", level=2)
+    document.add_paragraph("Lederen savner sparring og opbakning fra sin chef. Chefen er sjældent til stede og svarer sent på mails.")
+    document.save(karsten)
+    birgit = folder / "birgit@kommune.dk.txt"
+    birgit.write_text(
+        "3b Tid til ledelse\n"
+        "Han har 48 medarbejdere og oplever, at ledelsesspændet er for stort. Der er ikke tid til den enkelte.\n",
+        encoding="utf-8",
+    )
+    jonas = folder / "jonas@kommune.dk.md"
+    jonas.write_text(
+        "# Ledernetværk\n\n"
+        "Hun er glad for netværket med de andre ledere. Derudover ønsker hun mere tid til strategisk ledelse.\n",
+        encoding="utf-8",
+    )
+    return [hanne, karsten, birgit, jonas]
 
 
 @pytest.fixture(autouse=True)
@@ -28,22 +54,35 @@ def _char_embedder(monkeypatch):
     workspace._suggesters.clear()
 
 
-def test_the_whole_coding_loop_works_in_the_browser(live_server, login_page, analyst):
+def test_the_whole_coding_loop_works_in_the_browser(live_server, login_page, analyst, tmp_path):
     study = Study.objects.create(name="Ledernes vilkår 2025")
-    names = ["Hanne Bøgh Madsen", "Karsten Holm", "Birgit Lund", "Jonas Friis"]
     interviews = []
-    for name in names:
-        leader = Leader.objects.create(name=name, email=name.split()[0].lower() + "@kommune.dk", title="Skoleleder")
+    for name in NAMES:
+        leader = Leader.objects.create(name=name, email=_email(name), title="Skoleleder")
         interviews.append(Interview.objects.create(study=study, leader=leader, status=Interview.Status.DONE))
-    for interview, text in zip(interviews[1:], SUMMARIES[1:], strict=True):
-        save_texts(interview, [TextInput("summary", "3", text)], user=analyst)
+    files = _write_note_files(tmp_path)
 
     page = login_page("alice")
-    # The first summary is typed on the interview page (pseudonymised on save).
-    page.goto(f"{live_server.url}/undersoegelser/{study.pk}/interviews/{interviews[0].pk}/")
-    page.fill("#id_summary_3", SUMMARIES[0])
-    page.click("#notes-form button[type=submit]")
-    page.wait_for_selector(".message.success")
+    # The notes enter through the import page: upload, preview (matched by e-mail), confirm, job.
+    page.goto(f"{live_server.url}/undersoegelser/{study.pk}/interviews/import/")
+    page.set_input_files("input[type=file][name=files]", [str(f) for f in files])
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("tr[data-file]")
+    assert page.locator("tr[data-file]").count() == 4
+    assert not page.locator("[role=alert]").count()
+    for index, interview in enumerate(interviews):
+        assert page.input_value(f"#interview_{index}") == str(interview.pk)
+    assert "1b) Opbakning og sparring fra chef/leder" in page.inner_text("tr[data-file='1']")
+    assert "3b) Tid til ledelse" in page.inner_text("tr[data-file='2']")
+    assert "1c) Ledernetværk" in page.inner_text("tr[data-file='3']")
+    assert "Noter" in page.inner_text("tr[data-file='0']")
+    assert not InterviewNote.objects.filter(interview__study=study).exists()  # nothing saved before "Importér"
+    page.click("main form button[type=submit]:has-text('Importér')")
+    page.wait_for_selector("#job-status a.button:has-text('Fortsæt')")
+    notes = InterviewNote.objects.filter(interview__study=study).exclude(text="")
+    assert sorted(notes.values_list("interview_id", flat=True)) == [i.pk for i in interviews]
+    assert notes.get(interview=interviews[1]).theme_id == "1b"
+    assert "Hanne" not in notes.get(interview=interviews[0]).text  # pseudonymised on import
 
     page.goto(f"{live_server.url}/undersoegelser/{study.pk}/kodning/")
     page.click("#build-form button[type=submit]")
@@ -58,7 +97,7 @@ def test_the_whole_coding_loop_works_in_the_browser(live_server, login_page, ana
     assert first.locator("button.suggestion").count() == 5
     assert "%" in first.locator("button.suggestion").first.inner_text()
 
-    # Choose 3b for the unit about the chef's support, then one-click confirm a suggestion (htmx).
+    # Choose 4a for the unit about the chef's support, then one-click confirm a suggestion (htmx).
     unit = units.get(text__startswith="Lederen savner sparring")
     card = page.locator(f"#unit-{unit.pk}")
     card.locator("textarea").fill("Savner sparring fra chefen")
@@ -89,4 +128,4 @@ def test_the_whole_coding_loop_works_in_the_browser(live_server, login_page, ana
     page.goto(f"{live_server.url}/undersoegelser/{study.pk}/kodning/matrix/")
     matrix = page.inner_text("#matrix")
     assert "Leder A" in matrix and "Leder D" in matrix
-    assert not any(name.split()[0] in matrix for name in names)
+    assert not any(part in matrix for name in NAMES for part in name.split())

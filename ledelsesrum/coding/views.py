@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -80,7 +81,10 @@ def _list_context(request, study: Study, filters: dict[str, str]) -> dict:
     uncoded = [u for u in units if not u.code]
     if filters["status"] == "uncoded" and uncoded:
         units = workspace.most_informative_first(study, uncoded)
-    units = units[:PAGE_SIZE]
+    data = request.POST if request.method == "POST" else request.GET
+    # get_page clamps: after confirming the last unit of the last page the previous page is shown.
+    page = Paginator(units, PAGE_SIZE).get_page(data.get("page"))
+    units = list(page.object_list)
     suggestions = workspace.suggestions_for(study, [u for u in units if not u.code])
     pseudonyms = workspace.leader_pseudonyms(study, sorted({u.leader_id for u in units if u.leader_id}))
     codebook = workspace.codebook_for(study)
@@ -97,7 +101,9 @@ def _list_context(request, study: Study, filters: dict[str, str]) -> dict:
         })
     visible = _visible_units(request, study)
     return {
-        "study": study, "rows": rows, "filters": filters, "query": urlencode(filters),
+        "study": study, "rows": rows, "filters": filters, "query": urlencode(filters), "page": page,
+        "page_range": list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
+        "ellipsis": page.paginator.ELLIPSIS,
         "choices": code_choices(study), "is_analyst": _is_analyst(request.user),
         "total": visible.count(), "coded": visible.exclude(code="").count(), "shown_of": len(uncoded),
     }
@@ -112,6 +118,9 @@ def units(request, study_id: int):
         kind=workspace.BUILD_JOB, study_id=study.pk, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]
     ).first()
     audit.record("coding.units.view", request=request, study_id=study.pk, units=[r["unit"].pk for r in context["rows"]])
+    if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
+        # Page links swap only the list; a history restore needs the whole page.
+        return render(request, "coding/_unit_list.html", context)
     return render(request, "coding/units.html", context)
 
 
@@ -131,7 +140,8 @@ def _back(request, study: Study, filters: dict[str, str]):
     """htmx: the re-rendered list; without JS: back to the list with the same filters."""
     if request.headers.get("HX-Request"):
         return render(request, "coding/_unit_list.html", _list_context(request, study, filters))
-    return redirect(reverse("coding:units", kwargs={"study_id": study.pk}) + "?" + urlencode(filters))
+    query = {**filters, "page": request.POST.get("page", "")} if request.POST.get("page", "").isdigit() else filters
+    return redirect(reverse("coding:units", kwargs={"study_id": study.pk}) + "?" + urlencode(query))
 
 
 @login_required

@@ -1,4 +1,6 @@
-"""Coding pages: roles, confirming by POST (plain and htmx), split/merge, synthesis and matrix."""
+"""Coding pages: roles, pagination, confirming by POST (plain and htmx), split/merge, synthesis and matrix."""
+
+import re
 
 import pytest
 from django.urls import reverse
@@ -141,3 +143,62 @@ def test_the_matrix_shows_pseudonyms_never_names(analyst_client, study):
     body = analyst_client.get(url("matrix", study)).content.decode()
     assert "Leder A" in body and "Testesen" not in body
     assert AuditEvent.objects.filter(action="coding.matrix.view", study_id=study.pk).exists()
+
+
+def _many_units(study, n_coded: int, n_uncoded: int) -> None:
+    for i in range(n_coded + n_uncoded):
+        MeaningUnit.objects.create(
+            study=study, source_key=f"test:{i}", position=i, code="3b" if i < n_coded else "",
+            text=f"Enhed nummer {i}: lederen taler om tid, drift og {['chefen', 'netværket', 'borgerne'][i % 3]}.",
+        )
+
+
+def _unit_ids(body: str) -> list[int]:
+    return [int(pk) for pk in re.findall(r'data-unit="(\d+)"', body)]
+
+
+def test_the_unit_list_is_paginated_and_page_links_keep_the_filters(analyst_client, study):
+    _many_units(study, n_coded=30, n_uncoded=0)
+    first = analyst_client.get(url("units", study), {"status": "coded", "subtheme": "3b"})
+    body = first.content.decode()
+    assert first.status_code == 200 and len(_unit_ids(body)) == 20
+    assert "Viser 1–20 af 30 enheder." in body
+    assert "?status=coded&amp;subtheme=3b&amp;source=&amp;page=2" in body
+
+    second = analyst_client.get(url("units", study), {"status": "coded", "subtheme": "3b", "page": "2"})
+    ids = _unit_ids(second.content.decode())
+    assert len(ids) == 10 and not set(ids) & set(_unit_ids(body))
+    assert set(ids) | set(_unit_ids(body)) == set(MeaningUnit.objects.filter(study=study, code="3b").values_list("pk", flat=True))
+    assert 'name="page" value="2"' in second.content.decode()  # confirm/split/merge stay on the page
+    event = AuditEvent.objects.filter(action="coding.units.view").order_by("-pk").first()
+    assert sorted(event.detail["units"]) == sorted(ids)  # only the units shown are logged
+
+    # Out of range falls back to the last page rather than an error.
+    beyond = analyst_client.get(url("units", study), {"status": "coded", "subtheme": "3b", "page": "99"})
+    assert beyond.status_code == 200 and sorted(_unit_ids(beyond.content.decode())) == sorted(ids)
+
+
+def test_page_links_through_htmx_return_only_the_list(analyst_client, study):
+    _many_units(study, n_coded=0, n_uncoded=40)
+    full = analyst_client.get(url("units", study))
+    assert full.status_code == 200 and "<html" in full.content.decode()
+    # Suggestions are computed for the page shown only, not for all 43 uncoded units.
+    assert MeaningUnit.objects.filter(study=study).exclude(suggestion_cache=[]).count() == 20
+    partial = analyst_client.get(url("units", study), {"status": "uncoded", "page": "3"}, HTTP_HX_REQUEST="true")
+    body = partial.content.decode()
+    assert partial.status_code == 200 and body.startswith('<div id="unit-list"') and "<html" not in body
+    assert len(_unit_ids(body)) == 3 and 'aria-current="page">3<' in body
+
+
+def test_confirming_on_a_later_page_returns_to_that_page(analyst_client, study):
+    _many_units(study, n_coded=0, n_uncoded=40)
+    unit = MeaningUnit.objects.filter(study=study, code="").last()
+    plain = analyst_client.post(url("confirm", study, pk=unit.pk), {"code": "3b", "status": "uncoded", "page": "2"})
+    assert plain.status_code == 302 and plain["Location"].endswith("?status=uncoded&subtheme=&source=&page=2")
+    other = MeaningUnit.objects.filter(study=study, code="").first()
+    htmx = analyst_client.post(
+        url("confirm", study, pk=other.pk), {"code": "3a", "status": "uncoded", "page": "2"}, HTTP_HX_REQUEST="true",
+    )
+    body = htmx.content.decode()
+    assert htmx.status_code == 200 and 'aria-current="page">2<' in body and len(_unit_ids(body)) == 20
+    assert MeaningUnit.objects.get(pk=unit.pk).code == "3b" and MeaningUnit.objects.get(pk=other.pk).code == "3a"
