@@ -199,62 +199,36 @@ class _Protector:
 
     def __init__(self, cells: list, relations: list[tuple[str, list[str]]],
                  table_of: dict[str, str]) -> None:
+        from .suppression import Protector
+
         self.cells = cells
-        self.relations = relations
         self.table_of = table_of
-        self.n_atoms = 1 + max((max(c.atoms) for c in cells if c.atoms), default=-1)
-        self._structures: dict[frozenset[str] | None, Any] = {}
+        n_atoms = 1 + max((max(c.atoms) for c in cells if c.atoms), default=-1)
+        keyset = {c.key for c in cells}
+        # Only exact partitions are relations; a parent missing a child is not one.
+        relations = [
+            (parent, children) for parent, children in relations
+            if parent in keyset and children and all(ch in keyset for ch in children)
+        ]
+        self.structure = Protector(cells, n_atoms, relations=relations)
         self._cache: dict[tuple, frozenset[str]] = {}
         self.calls = 0
         self.seconds = 0.0
 
-    def _structure(self, cand: frozenset[str] | None):
-        from .suppression import Protector
-
-        st = self._structures.get(cand)
-        if st is None:
-            cells = self.cells if cand is None else [c for c in self.cells if c.key in cand]
-            keyset = {c.key for c in cells}
-            # Only exact partitions are relations; a parent missing a child is not one.
-            relations = [
-                (parent, children) for parent, children in self.relations
-                if parent in keyset and children and all(ch in keyset for ch in children)
-            ]
-            st = Protector(cells, self.n_atoms, relations=relations)
-            st._ledelsesrum_relations = relations
-            self._structures[cand] = st
-        return st
-
-    def __call__(
-        self,
-        counts: np.ndarray,
-        k: int,
-        candidates: Iterable[str] | None = None,
-        primary: Iterable[str] = (),
-    ) -> frozenset[str]:
+    def __call__(self, counts: np.ndarray, k: int, primary: Iterable[str] = ()) -> frozenset[str]:
         capped = np.minimum(np.rint(counts).astype(np.int64), k)
-        cand = None if candidates is None else frozenset(candidates)
         prim = frozenset(primary)
-        if cand is not None:
-            prim &= cand
-        key = (k, capped.tobytes(), cand, prim)
+        key = (k, capped.tobytes(), prim)
         hit = self._cache.get(key)
         if hit is not None:
             return hit
         started = time.perf_counter()
-        st = self._structure(cand)
         self.calls += 1
-        if not prim:
-            withheld = set(st.protect(capped, k))
-        else:
-            withheld = self._with_primary(st, capped, k, prim)
-        out = frozenset(withheld)
+        out = frozenset(self.structure.protect(capped, k, primary=prim)) | prim
         self._cache[key] = out
         self.seconds += time.perf_counter() - started
         return out
 
-    def _with_primary(self, st, capped: np.ndarray, k: int, prim: frozenset[str]) -> set[str]:
-        return set(st.protect(capped, k, primary=prim)) | prim
 
 # ---------------------------------------------------------------------------------------------
 # The builder

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from ledelsesrum.coding.codebook import Codebook
+from ledelsesrum.lib import tabular
 
 from .themes import match_heading
 
@@ -106,36 +107,19 @@ def read_note_file(
 
 
 def decode_text(name: str, data: bytes) -> tuple[str, str]:
-    """Decode a text file: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        text, encoding = data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text, encoding = data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            raise NoteFileError(f"{name}: filen kunne ikke læses som UTF-16-tekst.") from exc
-    else:
-        if b"\x00" in data:
-            raise NoteFileError(f"{name}: filen ligner ikke en tekstfil (den indeholder binære data).")
-        try:
-            text, encoding = data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            try:
-                # Notepad and older Word "save as text" on Danish Windows write cp1252.
-                text, encoding = data.decode("cp1252"), "cp1252"
-            except UnicodeDecodeError:
-                text, encoding = _guess(data)
+    """Decode a text file the way ``lib.tabular`` decodes a CSV (UTF-8 with or without BOM,
+    UTF-16 with BOM, Windows-1252, then a guess), with line endings and Unicode normalised."""
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if b"\x00" in data and not utf16:
+        raise NoteFileError(f"{name}: filen ligner ikke en tekstfil (den indeholder binære data).")
+    try:
+        text, encoding = tabular.decode_text(data)
+    except tabular.TabularError as exc:
+        raise NoteFileError(f"{name}: {exc}") from exc
+    if utf16 and encoding != "utf-16":
+        raise NoteFileError(f"{name}: filen kunne ikke læses som UTF-16-tekst.")
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     return text, encoding
-
-
-def _guess(data: bytes) -> tuple[str, str]:
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is not None:
-        return str(best), best.encoding
-    return data.decode("latin-1"), "latin-1"
 
 
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
