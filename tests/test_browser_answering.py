@@ -209,3 +209,48 @@ def test_the_questionnaire_works_without_javascript(browser, live_server, settin
     assert stored.answers == {"F_AAR": 4, "F_UDD": "ingen", "S1_1": 5}
     assert stored.open_answers == {"AABEN1": "Uden JavaScript."}
     assert stored.submitted_at is not None
+
+
+def test_a_slow_autosave_never_overwrites_the_page_saved_by_the_next_button(
+    browser, live_server, settings, monkeypatch
+):
+    """The blur of a text field fires an autosave in the same click as "Næste". If that autosave
+    reaches the server after the page's full save, it must not store its older state of the page.
+    The server holds the first autosave for a second to make the race certain."""
+    import threading
+    import time
+
+    from ledelsesrum.surveys import views_respond
+
+    settings.SITE_URL = live_server.url
+    study = make_study(k=3)
+    make_questionnaire(study, pages=4)
+    round = make_round(study)
+    invitation = make_invitation(round)
+    link = distribution.link_for(invitation)
+
+    real_save = views_respond.answering.save_section
+    held = threading.Event()
+
+    def slow_first_autosave(response, index, cleaned, **kwargs):
+        if not held.is_set() and "F_UDD" in cleaned and cleaned["F_UDD"] is None:
+            held.set()
+            time.sleep(1.5)
+        return real_save(response, index, cleaned, **kwargs)
+
+    monkeypatch.setattr(views_respond.answering, "save_section", slow_first_autosave)
+
+    context, page = _new_page(browser)
+    page.goto(link)
+    page.fill("#q-F_AAR", "12")
+    page.check("#q-F_UDD-2")  # the blur of F_AAR sends an autosave without F_UDD: held back
+    page.click("button[value=next]")
+    expect(page).to_have_title(re.compile(r"^Side 2 af 4"))
+    assert held.is_set(), "the autosave without F_UDD never reached the server"
+    time.sleep(1.6)  # were the held autosave still running, it would have finished by now
+    context.close()
+
+    stored = Response.objects.get(invitation=invitation)
+    assert stored.answers.get("F_AAR") == 12
+    assert stored.answers.get("F_UDD") == "diplom"
+    assert stored.current_section == 1
