@@ -24,7 +24,7 @@ def register(app: typer.Typer) -> None:
             str,
             typer.Option(
                 "--embedder",
-                help="auto (e5 når højst 400 tekster mangler i cachen, ellers char), e5 eller char.",
+                help="auto (e5 når modellen kan indlæses, ellers char), e5 eller char.",
             ),
         ] = "auto",
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Ingen fremdriftslinje.")] = False,

@@ -46,7 +46,7 @@ def test_char_ngram_embedder_matches_inflected_forms():
     assert v[0] @ emb.embed(["netværk for ledere"])[0] > v[0] @ emb.embed(["økonomi og budget"])[0]
 
 
-def test_auto_embedder_falls_back_for_large_uncached_batches(tmp_path, settings):
+def test_auto_embedder_honours_an_explicit_cap_on_uncached_texts(tmp_path, settings):
     from ledelsesrum.coding.embeddings import auto_embedder
 
     settings.DATA_DIR = tmp_path  # empty cache
