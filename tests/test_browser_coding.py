@@ -100,13 +100,23 @@ def test_the_whole_coding_loop_works_in_the_browser(live_server, login_page, ana
     # Choose 4a for the unit about the chef's support, then one-click confirm a suggestion (htmx).
     unit = units.get(text__startswith="Lederen savner sparring")
     card = page.locator(f"#unit-{unit.pk}")
-    card.locator("textarea").fill("Savner sparring fra chefen")
+    card.locator("textarea[name=condensed]").fill("Savner sparring fra chefen")
     card.locator("select[name=other_code]").select_option("4a")
     card.locator("button[name=use_other]").click()
     page.wait_for_selector(f"#unit-{unit.pk}", state="detached")
     unit.refresh_from_db()
     assert unit.code == "4a" and unit.condensed == "Savner sparring fra chefen"
     assert "Enheden er kodet som 4a." in page.inner_text("#unit-list")
+
+    # Correct a unit's text in place (htmx); the new text is saved and shown.
+    edited = page.locator(".unit").first
+    edited_id = int(edited.get_attribute("data-unit"))
+    edited.locator("details.unit-tools summary").click()
+    edited.locator("textarea[name=text]").fill("Lederen savner tid til at lede sine medarbejdere.")
+    edited.get_by_role("button", name="Gem teksten").click()
+    page.wait_for_function("document.querySelector('#unit-list').innerText.includes('Enhedens tekst er gemt.')")
+    assert MeaningUnit.objects.get(pk=edited_id).text == "Lederen savner tid til at lede sine medarbejdere."
+    assert "Lederen savner tid til at lede sine medarbejdere." in page.inner_text(f"#unit-{edited_id} .unit-text")
 
     other = page.locator(".unit").first
     other_id = int(other.get_attribute("data-unit"))

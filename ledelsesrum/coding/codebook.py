@@ -17,6 +17,7 @@ import re
 import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -214,11 +215,19 @@ def to_json(codebook: Codebook, *, examples: bool = True) -> str:
 
 
 def load_codebook(source: str | Path = "default") -> Codebook:
-    """Load ``"default"`` (the built-in frame) or a ``.json``, ``.yaml``/``.yml`` or ``.qdc`` file."""
+    """Load ``"default"`` (the built-in frame, read once per process: a Codebook is immutable) or
+    a ``.json``, ``.yaml``/``.yml`` or ``.qdc`` file."""
     if str(source) == "default":
-        path = DEFAULT_PATH
-    else:
-        path = Path(source)
+        return _default_codebook()
+    return _load_file(Path(source))
+
+
+@lru_cache(maxsize=1)
+def _default_codebook() -> Codebook:
+    return _load_file(DEFAULT_PATH)
+
+
+def _load_file(path: Path) -> Codebook:
     if not path.is_file():
         raise CodebookError(f"Kodebogen {path} findes ikke.")
     suffix = path.suffix.lower()

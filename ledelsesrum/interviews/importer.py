@@ -16,6 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from ledelsesrum.accounts import audit, roles
+from ledelsesrum.coding.study_codebook import codebook_for
 from ledelsesrum.jobs.runner import JobError, Progress
 
 from . import staging
@@ -94,11 +95,12 @@ def plan_import(study_id: int, files: Sequence[tuple[str, bytes]], user=None) ->
     candidates = candidates_for(visible_interviews(study_id, user))
     register = load_register()
     table = load_table(study_id)
+    codebook = codebook_for(study_id)
     plans = []
     for index, (filename, data) in enumerate(files):
         plan = FilePlan(index, Path(filename).name)
         try:
-            plan.parsed = read_note_file(filename, data, max_bytes=max_note_bytes())
+            plan.parsed = read_note_file(filename, data, max_bytes=max_note_bytes(), codebook=codebook)
         except NoteFileError as exc:
             plan.error = str(exc)
         else:
@@ -125,6 +127,7 @@ def import_notes_job(params: dict, progress: Progress) -> dict:
     total = len(files) * 2
     try:
         allowed = {i.pk: i for i in visible_interviews(study_id, user)}
+        codebook = codebook_for(study_id)
         parsed: list[tuple[dict, ParsedNoteFile, Interview]] = []
         for n, spec in enumerate(files, start=1):
             progress(n - 1, total, f"Læser {spec['filename']}")
@@ -136,7 +139,8 @@ def import_notes_job(params: dict, progress: Progress) -> dict:
                 )
             data = staging.read(token, spec["index"]) if token else Path(spec["path"]).read_bytes()
             try:
-                parsed.append((spec, read_note_file(spec["filename"], data, max_bytes=max_note_bytes()), interview))
+                parsed.append((spec, read_note_file(spec["filename"], data, max_bytes=max_note_bytes(),
+                                                    codebook=codebook), interview))
             except NoteFileError as exc:
                 raise JobError(f"{exc} Intet er importeret.") from exc
         register = load_register()

@@ -10,7 +10,6 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ledelsesrum.coding.codebook import Codebook, load_codebook
 
@@ -26,7 +25,6 @@ class ThemeRef:
         return f"{self.id}. {self.label}" if not self.is_subtheme else f"{self.id}) {self.label}"
 
 
-@lru_cache(maxsize=1)
 def default_codebook() -> Codebook:
     return load_codebook("default")
 

@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ledelsesrum.accounts import audit, roles
+from ledelsesrum.coding.study_codebook import codebook_for
 from ledelsesrum.jobs import runner
 from ledelsesrum.jobs.models import Job
 from ledelsesrum.studies.models import Study
@@ -138,9 +139,10 @@ def interview_status(request, study_id: int, pk: int):
 # --- one interview: notes and summaries ----------------------------------------------------------
 
 def _notes_themes(study: Study, notes: list[InterviewNote]):
-    index = theme_index()
+    codebook = codebook_for(study)
+    index = theme_index(codebook)
     wanted = _linked_theme_ids(study) + [n.theme_id for n in notes if n.theme_id]
-    refs = themes_for_guide(wanted)
+    refs = themes_for_guide(wanted, codebook)
     # A note imported under a theme the codebook no longer has still gets its textarea.
     known = {r.id for r in refs}
     for note in notes:
@@ -254,7 +256,7 @@ def guide(request, study_id: int):
     study, can_edit = _guide_access(request, study_id)
     guide = _guide(study)
     guide_form = GuideForm(instance=guide)
-    question_form = GuideQuestionForm()
+    question_form = GuideQuestionForm(codebook=codebook_for(study))
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
@@ -265,7 +267,7 @@ def guide(request, study_id: int):
                 messages.success(request, _("Interviewguiden er gemt."))
                 return redirect("interviews:guide", study_id=study.pk)
         else:
-            question_form = GuideQuestionForm(request.POST)
+            question_form = GuideQuestionForm(request.POST, codebook=codebook_for(study))
             if question_form.is_valid():
                 with transaction.atomic():
                     question = question_form.save(commit=False)
@@ -275,7 +277,7 @@ def guide(request, study_id: int):
                     question.save()
                 messages.success(request, _("Spørgsmålet er tilføjet."))
                 return redirect("interviews:guide", study_id=study.pk)
-    index = theme_index()
+    index = theme_index(codebook_for(study))
     questions = [
         (q, [index[t] for t in q.themes if t in index]) for q in guide.questions.all()
     ]
@@ -291,7 +293,7 @@ def question_edit(request, study_id: int, qid: int):
     if not can_edit:
         raise PermissionDenied
     question = get_object_or_404(GuideQuestion, pk=qid, guide__study=study)
-    form = GuideQuestionForm(request.POST or None, instance=question)
+    form = GuideQuestionForm(request.POST or None, instance=question, codebook=codebook_for(study))
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Spørgsmålet er gemt."))
@@ -379,7 +381,7 @@ def import_preview(request, study_id: int, token: str):
         problems = plan.errors + problems
     audit.record("interviews.import.preview", request=request, study_id=study.pk, files=len(plan.files),
                  errors=len(plan.errors))
-    index = theme_index()
+    index = theme_index(codebook_for(study))
     rows = [
         {
             "file": f, "chosen": chosen.get(f.index),

@@ -19,8 +19,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from ledelsesrum.coding.codebook import load_codebook
 from ledelsesrum.coding.models import MeaningUnit, SubthemeEssence
+from ledelsesrum.coding.study_codebook import codebook_for
 
 from . import search
 from .base import Entry, load_entries
@@ -53,13 +53,13 @@ class Proposal:
         return " · ".join(str(labels[r]) for r in self.reasons)
 
 
-def subtheme_codes() -> list[tuple[str, str]]:
-    """The 19 sub-themes of the default codebook as (code, label)."""
-    return [(s.id, s.label) for s in load_codebook("default").subthemes]
+def subtheme_codes(study=None) -> list[tuple[str, str]]:
+    """The sub-themes of the study's codebook (default: the built-in 19) as (code, label)."""
+    return [(s.id, s.label) for s in codebook_for(study).subthemes]
 
 
-def _check_subtheme(subtheme: str) -> None:
-    if subtheme not in load_codebook("default"):
+def _check_subtheme(subtheme: str, study=None) -> None:
+    if subtheme not in codebook_for(study):
         raise PanelError(_("Undertemaet %(code)s findes ikke i kodningsrammen.") % {"code": subtheme})
 
 
@@ -130,7 +130,7 @@ def choose(study, subtheme: str, entry_id: str, user=None) -> tuple[ChosenEntry,
 
     Returns the choice and whether it was new.
     """
-    _check_subtheme(subtheme)
+    _check_subtheme(subtheme, study)
     if entry_id not in load_entries():
         raise PanelError(_("Posten findes ikke i vidensbasen."))
     existing = ChosenEntry.objects.filter(study=study, subtheme=subtheme, entry_id=entry_id).first()

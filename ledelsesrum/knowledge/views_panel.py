@@ -35,8 +35,8 @@ def _study(request: HttpRequest, study_id: int) -> Study:
     return get_object_or_404(Study, pk=study_id)
 
 
-def _subtheme(code: str) -> str:
-    if code not in dict(panel.subtheme_codes()):
+def _subtheme(code: str, study: Study | None = None) -> str:
+    if code not in dict(panel.subtheme_codes(study)):
         raise Http404(_("Undertemaet findes ikke."))
     return code
 
@@ -53,7 +53,7 @@ def _render_panel(request: HttpRequest, study: Study, code: str, *, page: bool) 
     context = {
         "study": study,
         "code": code,
-        "label": dict(panel.subtheme_codes())[code],
+        "label": dict(panel.subtheme_codes(study))[code],
         "proposals": panel.proposals(study, code),
         "next": request.get_full_path() if page else
         reverse("coding:synthesis_detail", kwargs={"study_id": study.pk, "code": code}),
@@ -65,13 +65,13 @@ def _render_panel(request: HttpRequest, study: Study, code: str, *, page: bool) 
 @login_required
 def panel_view(request: HttpRequest, study_id: int, code: str) -> HttpResponse:
     study = _study(request, study_id)
-    code = _subtheme(code)
+    code = _subtheme(code, study)
     return _render_panel(request, study, code, page=not request.headers.get("HX-Request"))
 
 
 def _change(request: HttpRequest, study_id: int, code: str, *, add: bool) -> HttpResponse:
     study = _study(request, study_id)
-    code = _subtheme(code)
+    code = _subtheme(code, study)
     entry_id = request.POST.get("entry_id") or ""
     if entry_id not in load_entries():
         raise Http404(_("Posten findes ikke."))
@@ -127,7 +127,7 @@ def add_to_synthesis(request: HttpRequest, entry_id: str) -> HttpResponse:
         study = Study.objects.filter(pk=int(study_id)).first() if study_id.isdigit() else None
         if study is None:
             error = _("Vælg en undersøgelse.")
-        elif code not in dict(subthemes):
+        elif code not in dict(panel.subtheme_codes(study)):
             error = _("Vælg et undertema.")
         else:
             _item, changed = panel.choose(study, code, entry.id, request.user)

@@ -118,6 +118,33 @@ def test_split_and_merge_through_the_page(analyst_client, study):
     assert MeaningUnit.objects.get(pk=unit.pk).text.endswith("Driften fylder hele kalenderen.")
 
 
+def test_editing_a_unit_text_keeps_its_code_redacts_names_and_is_audit_logged(analyst_client, study):
+    unit = MeaningUnit.objects.get(text__startswith="Lederen har")
+    workspace.confirm(unit, "3b")
+    response = analyst_client.post(
+        url("edit_text", study, pk=unit.pk),
+        {"text": "Lederen har   for lidt tid, siger Hanne Testesen0 (hanne@kommune.dk)."},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200 and "Enhedens tekst er gemt." in response.content.decode()
+    unit.refresh_from_db()
+    assert unit.code == "3b"
+    assert "Testesen0" not in unit.text and "hanne@kommune.dk" not in unit.text
+    assert unit.text.startswith("Lederen har for lidt tid, siger ")
+    event = AuditEvent.objects.get(action="coding.unit.edit")
+    assert event.study_id == study.pk and event.detail.get("unit_id") == unit.pk
+    assert "Lederen" not in str(event.detail)  # ids only, never the text
+
+
+def test_an_empty_edit_is_refused_and_the_text_kept(analyst_client, study, board_client):
+    unit = MeaningUnit.objects.get(text__startswith="Lederen har")
+    before = unit.text
+    analyst_client.post(url("edit_text", study, pk=unit.pk), {"text": "   "})
+    assert MeaningUnit.objects.get(pk=unit.pk).text == before
+    assert board_client.post(url("edit_text", study, pk=unit.pk), {"text": "Ny tekst."}).status_code == 403
+    assert MeaningUnit.objects.get(pk=unit.pk).text == before
+
+
 def test_build_starts_a_job_and_redirects_to_its_progress(analyst_client, study, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = analyst_client.post(url("build", study))

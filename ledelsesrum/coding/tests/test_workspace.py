@@ -121,6 +121,21 @@ def test_synthesis_counts_distinct_leaders_and_names_the_quantifier():
     assert workspace.synthesis(study, "1a").word == "ingen"
 
 
+def test_the_same_words_from_several_leaders_are_quoted_once():
+    same = "Der er for lidt tid til ledelse, siger [Leder A]."
+    study = make_study(n_done=4, notes=[same, same.replace("[Leder A]", "[Leder B]"),
+                                        "Der er FOR lidt tid til ledelse!! siger [Leder C]",
+                                        "Kalenderen er fuld af driftsmøder hele ugen."])
+    workspace.build_units(study)
+    for unit in MeaningUnit.objects.filter(study=study):
+        workspace.confirm(unit, "3b")
+    result = workspace.synthesis(study, "3b")
+    assert result.leaders == 4
+    keys = [workspace.statement_key(s.text) for s in result.statements]
+    assert len(keys) == len(set(keys)) == 2  # three wordings of one statement count once
+    assert workspace.statement_key("Der er for lidt tid, siger [Leder A].") == "der er for lidt tid siger"
+
+
 def test_open_answers_count_as_own_voices_beside_the_leader_share():
     study = make_study(n_done=1)
     closed = Round.objects.create(study=study, number=1, status=Round.Status.CLOSED)
@@ -162,3 +177,29 @@ def test_split_and_merge_keep_the_text_and_order():
     assert MeaningUnit.objects.filter(study=study).count() == 1
     assert merged.text.startswith("Der er ikke tid") and merged.text.endswith("Hun ønsker sparring.")
     assert merged.code == ""
+
+
+def test_the_warm_job_fits_the_suggester_so_the_first_page_finds_it_ready(monkeypatch):
+    from ledelsesrum.jobs.models import Job
+    from ledelsesrum.jobs.runner import run_inline
+
+    study = make_study()
+    workspace.build_units(study)
+    workspace._suggesters.clear()
+    fitted = []
+    real_fit = workspace.Suggester.fit
+    monkeypatch.setattr(workspace.Suggester, "fit", lambda self, **kw: fitted.append(1) or real_fit(self, **kw))
+    job = run_inline(workspace.WARM_JOB, {"study_id": study.pk}, study_id=study.pk)
+    assert job.status == Job.Status.DONE, job.error
+    assert job.result == {"units": MeaningUnit.objects.filter(study=study).count()}
+    assert fitted == [1]
+    workspace.get_suggester(study)  # served from the warm process cache: no second fit
+    assert fitted == [1]
+
+
+def test_the_warm_job_fails_clearly_for_a_deleted_study():
+    from ledelsesrum.jobs.models import Job
+    from ledelsesrum.jobs.runner import run_inline
+
+    job = run_inline(workspace.WARM_JOB, {"study_id": 987654})
+    assert job.status == Job.Status.FAILED and "findes ikke" in job.error

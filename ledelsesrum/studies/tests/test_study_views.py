@@ -99,6 +99,7 @@ def test_a_board_reader_sees_list_and_detail_without_actions(board_client, study
     assert study.name in page
     assert reverse("studies:edit", kwargs={"pk": study.pk}) not in page
     assert reverse("studies:round_create", kwargs={"pk": study.pk}) not in page
+    assert reverse("coding:codebook", kwargs={"study_id": study.pk}) not in page
     assert reverse("studies:create") not in listing.content.decode()
 
 
@@ -126,3 +127,4 @@ def test_the_detail_page_renders_without_the_other_apps_pages(analyst_client, st
     response = analyst_client.get(reverse("studies:detail", kwargs={"pk": study.pk}))
     assert response.status_code == 200
     assert "Lederrollen" in response.content.decode()
+    assert reverse("coding:codebook", kwargs={"study_id": study.pk}) in response.content.decode()
