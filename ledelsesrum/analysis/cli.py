@@ -1,4 +1,4 @@
-"""``ledelsesrum results --study ID --format json|csv|xlsx [--output FILE]``."""
+"""``ledelsesrum results --study ID …`` and ``ledelsesrum results change --study ID …``."""
 
 from __future__ import annotations
 
@@ -11,10 +11,37 @@ import typer
 FORMATS = ("json", "csv", "xlsx")
 
 
+def _format_and_study(format: str, output, study: int):
+    """Check --format/--output, prepare the database and find the study; exit 1 with a Danish
+    message otherwise. Shared by ``results`` and ``results change``."""
+    from ledelsesrum.cli import prepare_database
+    from ledelsesrum.studies.models import Study
+
+    fmt = format.lower()
+    if fmt not in FORMATS:
+        typer.echo(f"Ukendt format '{format}'. Vælg json, csv eller xlsx.", err=True)
+        raise typer.Exit(1)
+    if fmt == "xlsx" and output is None:
+        typer.echo("Excel-formatet (xlsx) skal skrives til en fil: brug --output FIL.xlsx.", err=True)
+        raise typer.Exit(1)
+    prepare_database()
+    study_obj = Study.objects.filter(pk=study).first()
+    if study_obj is None:
+        typer.echo(f"Der findes ingen undersøgelse med id {study}.", err=True)
+        raise typer.Exit(1)
+    return fmt, study_obj
+
+
 def register(app: typer.Typer) -> None:
-    @app.command("results")
+    # A group so that ``results change`` can live beside the plain ``results --study ID``.
+    results_app = typer.Typer(no_args_is_help=False)
+    app.add_typer(results_app, name="results")
+    register_change(results_app)
+
+    @results_app.callback(invoke_without_command=True)
     def results_command(
-        study: Annotated[int, typer.Option("--study", help="Undersøgelsens id.")],
+        ctx: typer.Context,
+        study: Annotated[int | None, typer.Option("--study", help="Undersøgelsens id.")] = None,
         format: Annotated[str, typer.Option("--format", help="json, csv eller xlsx.")] = "json",
         output: Annotated[
             Path | None,
@@ -22,28 +49,20 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """De samlede resultater af undersøgelsens seneste afsluttede hovedrunde, med
-        diskretionering præcis som på resultatsiden (formater i docs/results-format.md)."""
+        diskretionering præcis som på resultatsiden (formater i docs/results-format.md).
+        Underkommandoen »change« giver udviklingen mellem to runder."""
+        if ctx.invoked_subcommand is not None:
+            return
+        if study is None:
+            typer.echo("Angiv undersøgelsen med --study ID.", err=True)
+            raise typer.Exit(1)
         from ledelsesrum.accounts import audit
-        from ledelsesrum.cli import prepare_database
-        from ledelsesrum.studies.models import Study
 
         from . import exports
         from .release import release, stored_release
         from .results import DisclosureError, latest_closed_round
 
-        fmt = format.lower()
-        if fmt not in FORMATS:
-            typer.echo(f"Ukendt format '{format}'. Vælg json, csv eller xlsx.", err=True)
-            raise typer.Exit(1)
-        if fmt == "xlsx" and output is None:
-            typer.echo("Excel-formatet (xlsx) skal skrives til en fil: brug --output FIL.xlsx.",
-                       err=True)
-            raise typer.Exit(1)
-        prepare_database()
-        study_obj = Study.objects.filter(pk=study).first()
-        if study_obj is None:
-            typer.echo(f"Der findes ingen undersøgelse med id {study}.", err=True)
-            raise typer.Exit(1)
+        fmt, study_obj = _format_and_study(format, output, study)
         round_ = latest_closed_round(study_obj)
         if round_ is None:
             typer.echo(
@@ -83,3 +102,61 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"Kunne ikke skrive {output}: {exc.strerror}.", err=True)
             raise typer.Exit(1) from exc
         typer.echo(f"Resultaterne er skrevet til {output}.", err=True)
+
+
+def _write(data: bytes, output: Path | None, message: str) -> None:
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        typer.echo(f"Kunne ikke skrive {output}: {exc.strerror}.", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(message, err=True)
+
+
+def register_change(results_app: typer.Typer) -> None:
+    @results_app.command("change")
+    def change_command(
+        study: Annotated[int, typer.Option("--study", help="Undersøgelsens id.")],
+        from_round: Annotated[
+            int | None, typer.Option("--from", help="Fra hovedrunde nr. (standard: næstsidste).")
+        ] = None,
+        to_round: Annotated[
+            int | None, typer.Option("--to", help="Til hovedrunde nr. (standard: seneste).")
+        ] = None,
+        format: Annotated[str, typer.Option("--format", help="json, csv eller xlsx.")] = "json",
+        output: Annotated[
+            Path | None,
+            typer.Option("--output", "-o", help="Skriv til denne fil (krævet for xlsx)."),
+        ] = None,
+    ) -> None:
+        """Udviklingen mellem to afsluttede hovedrunder pr. skala og gruppe.
+
+        Beregnes alene ud fra de to runders frigivne resultater (docs/results-format.md)."""
+        from ledelsesrum.accounts import audit
+
+        from . import change_exports
+        from .change import ChangeError, change_for_rounds, rounds_for
+        from .results import DisclosureError
+
+        fmt, study_obj = _format_and_study(format, output, study)
+        try:
+            earlier, later = rounds_for(study_obj, from_round, to_round)
+            table = change_for_rounds(earlier, later)
+        except (ChangeError, DisclosureError) as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(1) from exc
+        if fmt == "json":
+            data = (change_exports.to_json(table) + "\n").encode("utf-8")
+        elif fmt == "csv":
+            data = change_exports.to_csv(table).encode("utf-8")
+            if output is not None:
+                data = "\ufeff".encode() + data
+        else:
+            data = change_exports.to_xlsx(table)
+        audit.record("results.change.export", study_id=study_obj.pk, from_round_id=earlier.pk,
+                     to_round_id=later.pk, format=fmt, channel="cli")
+        _write(data, output, f"Udviklingen er skrevet til {output}.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 COLUMNS = [
@@ -92,27 +92,49 @@ def _row(record: str, code: str, text: str, breakdown: str, group_key: str, grou
     return row
 
 
-def to_csv(result: dict) -> str:
-    """UTF-8 CSV (the caller adds a BOM for Excel when writing a file)."""
+def csv_text(columns: list[str], records: Iterable[dict[str, Any]]) -> str:
+    """UTF-8 CSV of flat rows (the caller adds a BOM for Excel when writing a file)."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    for row in rows(result):
+    for row in records:
         writer.writerow(row)
     return buf.getvalue()
 
 
-def to_xlsx(result: dict) -> bytes:
-    """Workbook with 'Om' (study, round, thresholds) and 'Resultater' (the CSV rows)."""
+def workbook_bytes(about: list[tuple[str, Any]], title: str, columns: list[str],
+                   records: Iterable[dict[str, Any]]) -> bytes:
+    """A workbook with the sheet 'Om' (key/value pairs) and ``title`` holding the flat rows,
+    a bold header and empty cells for empty fields."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    wb = Workbook(write_only=False)
-    about = wb.active
-    about.title = "Om"
+    wb = Workbook()
+    sheet_about = wb.active
+    sheet_about.title = "Om"
+    for key, value in about:
+        sheet_about.append([key, value])
+    sheet = wb.create_sheet(title)
+    sheet.append(columns)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in records:
+        sheet.append([row[c] if row[c] != "" else None for c in columns])
+    sheet.freeze_panes = "A2"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def to_csv(result: dict) -> str:
+    return csv_text(COLUMNS, rows(result))
+
+
+def to_xlsx(result: dict) -> bytes:
+    """Workbook with 'Om' (study, round, thresholds) and 'Resultater' (the CSV rows)."""
     th = result.get("thresholds", {})
     resp = result.get("responses", {})
-    for key, value in [
+    about = [
         ("format", result.get("format")),
         ("undersøgelse", result["study"]["name"]),
         ("undersøgelse_id", result["study"]["id"]),
@@ -122,15 +144,5 @@ def to_xlsx(result: dict) -> bytes:
         ("grænse_følsomme", th.get("sensitive")),
         ("besvarelser", resp.get("n") if not resp.get("withheld") else ""),
         ("dannet", result.get("generated_at")),
-    ]:
-        about.append([key, value])
-    sheet = wb.create_sheet("Resultater")
-    sheet.append(COLUMNS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows(result):
-        sheet.append([row[c] if row[c] != "" else None for c in COLUMNS])
-    sheet.freeze_panes = "A2"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    ]
+    return workbook_bytes(about, "Resultater", COLUMNS, rows(result))

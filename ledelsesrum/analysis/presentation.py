@@ -109,3 +109,56 @@ def _cell_note(cell: dict, k: int) -> str:
 
 def _figure_notes(cell: dict, k: int) -> dict[str, str]:
     return {name: reason_text(code, k) for name, code in (cell.get("withheld_figures") or {}).items()}
+
+
+# --- change between rounds ---------------------------------------------------------------------
+
+
+def change_context(table: dict, by: str) -> dict[str, Any]:
+    """One breakdown of the change table (``change.compare``) for the page, verdicts as text."""
+    from django.utils.formats import number_format
+
+    from .change import VERDICT_ARROW, WITHHELD, verdict_text
+
+    breakdowns = {b["key"]: b for b in table["breakdowns"]}
+    if by not in breakdowns or by not in BREAKDOWN_KEYS:
+        by = "area"
+    shown = {"total", by}
+
+    def signed(value: float | None) -> str:
+        if value is None:
+            return ""
+        text = number_format(abs(value), 1)
+        return ("+" if value > 0 else "−" if value < 0 else "±") + text
+
+    def p_text(p: float | None) -> str:
+        if p is None:
+            return ""
+        return "< 0,001" if p < 0.001 else number_format(p, 3)
+
+    scales = []
+    for scale in table["scales"]:
+        rows = []
+        for row in scale["rows"]:
+            if row["breakdown"] not in shown:
+                continue
+            note = ""
+            if row["verdict"] == WITHHELD:
+                sides = []
+                if row["reason_before"]:
+                    sides.append(str(table["from_round"]["number"]))
+                if row["reason_after"]:
+                    sides.append(str(table["to_round"]["number"]))
+                note = _("skjult i runde %(rounds)s") % {"rounds": " og ".join(sides)} if sides \
+                    else ""
+            rows.append({
+                **row,
+                "delta_text": signed(row["delta"]),
+                "p_text": p_text(row["p_adjusted"]),
+                "verdict_label": verdict_text(row["verdict"]),
+                "arrow": VERDICT_ARROW.get(row["verdict"], ""),
+                "note": note,
+            })
+        scales.append({"scale": scale, "rows": rows})
+    choices = [(b["key"], b["label"]) for b in table["breakdowns"] if b["key"] in BREAKDOWN_KEYS]
+    return {"by": by, "choices": choices, "scales": scales}

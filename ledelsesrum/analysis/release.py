@@ -14,6 +14,15 @@ from .results import compute_results, open_answers
 RESULTS_VERSION = 2
 
 
+# Above this many submitted responses a missing release is computed as a background job, not
+# inside a page request.
+INLINE_RELEASE_LIMIT = 300
+
+
+def too_large_to_release_inline(round, limit: int = INLINE_RELEASE_LIMIT) -> bool:
+    return round.responses.filter(submitted_at__isnull=False).count() > limit
+
+
 def settings_key(round) -> str:
     study = round.study
     return (
@@ -63,9 +72,13 @@ def release_job(params: dict, progress) -> dict:
     from ledelsesrum.studies.models import Round
 
     round = Round.objects.select_related("study").get(pk=params["round_id"])
-    obj = release(round, progress=progress)
+    # A closed round's answers never change, so a current release (same thresholds and rules),
+    # e.g. one the demo or the command line computed meanwhile, is final: do not redo the work.
+    current = stored_release(round)
+    obj = current or release(round, progress=progress)
     return {
         "round_id": round.pk,
+        "reused": current is not None,
         "seconds": round_seconds(obj.seconds),
         "next_url": reverse("analysis:results", kwargs={"study_id": round.study_id}),
     }

@@ -19,6 +19,7 @@ from ledelsesrum.accounts.roles import can_read_open_answers, can_read_results
 from ledelsesrum.studies.models import Round, Study
 
 from . import exports, presentation
+from . import release as release_module
 from .release import released_results, stored_release
 from .results import DisclosureError, latest_closed_round, open_answers
 
@@ -86,16 +87,17 @@ def results(request, study_id: int):
         "round": round_,
         "result": result,
         "can_read_open_answers": can_read_open_answers(request.user),
+        "has_change": study.rounds.filter(kind=Round.Kind.MAIN,
+                                          status=Round.Status.CLOSED).count() >= 2,
     })
     return render(request, "analysis/results.html", context)
 
 
-# Above this many submitted responses a missing release is computed as a background job.
-INLINE_RELEASE_LIMIT = 300
+INLINE_RELEASE_LIMIT = release_module.INLINE_RELEASE_LIMIT
 
 
 def _large(round_) -> bool:
-    return round_.responses.filter(submitted_at__isnull=False).count() > INLINE_RELEASE_LIMIT
+    return release_module.too_large_to_release_inline(round_, INLINE_RELEASE_LIMIT)
 
 
 @login_required
@@ -138,5 +140,104 @@ def export(request, study_id: int, format: str):
                  format=format)
     response = HttpResponse(body, content_type=content_type)
     filename = f"resultater-undersoegelse-{study.pk}-runde-{round_.number}.{ext}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- change between rounds ---------------------------------------------------------------------
+
+
+def _round_number(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _missing_release_job(request, study: Study, rounds):
+    """A large round without a stored release is computed as a job (as on the results page)."""
+    for round_ in rounds:
+        if stored_release(round_) is None and _large(round_):
+            from ledelsesrum.jobs.models import Job
+            from ledelsesrum.jobs.runner import enqueue
+
+            job = Job.objects.filter(
+                kind="ledelsesrum.analysis.release:release_job", params__round_id=round_.pk,
+                status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+            ).first() or enqueue("ledelsesrum.analysis.release:release_job",
+                                 {"round_id": round_.pk}, user=request.user, study_id=study.pk)
+            job.refresh_from_db()
+            if job.status != Job.Status.DONE:
+                return redirect("jobs:detail", pk=job.pk)
+    return None
+
+
+@login_required
+@require_GET
+def change_view(request, study_id: int):
+    from .change import ChangeError, change_for_rounds, closed_main_rounds, rounds_for
+
+    if not can_read_results(request.user):
+        raise PermissionDenied
+    study = get_object_or_404(Study, pk=study_id)
+    closed = closed_main_rounds(study)
+    context: dict = {"study": study, "closed_rounds": closed, "table": None, "error": None}
+    try:
+        earlier, later = rounds_for(study, _round_number(request.GET.get("fra")),
+                                    _round_number(request.GET.get("til")))
+    except ChangeError as exc:
+        context["error"] = str(exc)
+        audit.record("results.change.view", request=request, study_id=study.pk, shown=False)
+        return render(request, "analysis/change.html", context)
+    pending = _missing_release_job(request, study, (earlier, later))
+    if pending is not None:
+        return pending
+    try:
+        table = change_for_rounds(earlier, later)
+    except DisclosureError as exc:
+        return _refused(request, study, exc)
+    except ChangeError as exc:
+        context["error"] = str(exc)
+        return render(request, "analysis/change.html", context)
+    page = presentation.change_context(table, request.GET.get("by", "area"))
+    audit.record("results.change.view", request=request, study_id=study.pk, shown=True,
+                 from_round_id=earlier.pk, to_round_id=later.pk, by=page["by"])
+    context.update(page)
+    context.update({"table": table, "earlier": earlier, "later": later,
+                    "query": f"fra={earlier.number}&til={later.number}"})
+    return render(request, "analysis/change.html", context)
+
+
+@login_required
+@require_GET
+def change_export(request, study_id: int, format: str):
+    from . import change_exports
+    from .change import ChangeError, change_for_rounds, rounds_for
+
+    if format not in EXPORT_FORMATS:
+        raise Http404(_("Ukendt eksportformat."))
+    if not can_read_results(request.user):
+        raise PermissionDenied
+    study = get_object_or_404(Study, pk=study_id)
+    try:
+        earlier, later = rounds_for(study, _round_number(request.GET.get("fra")),
+                                    _round_number(request.GET.get("til")))
+        table = change_for_rounds(earlier, later)
+    except ChangeError as exc:
+        return HttpResponse(str(exc), status=409, content_type="text/plain; charset=utf-8")
+    except DisclosureError as exc:
+        return _refused(request, study, exc)
+    content_type, ext = EXPORT_FORMATS[format]
+    if format == "csv":
+        body: bytes | str = "\ufeff" + change_exports.to_csv(table)
+    elif format == "xlsx":
+        body = change_exports.to_xlsx(table)
+    else:
+        body = change_exports.to_json(table)
+    audit.record("results.change.export", request=request, study_id=study.pk,
+                 from_round_id=earlier.pk, to_round_id=later.pk, format=format)
+    response = HttpResponse(body, content_type=content_type)
+    filename = (f"udvikling-undersoegelse-{study.pk}-runde-{earlier.number}-"
+                f"{later.number}.{ext}")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

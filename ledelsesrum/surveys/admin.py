@@ -3,6 +3,7 @@
 Answers and tokens are left out on purpose: the admin is not a way around the anonymity rules.
 """
 
+from django import forms
 from django.contrib import admin
 
 from .models import Invitation, Question, Questionnaire, Response, Section
@@ -20,11 +21,40 @@ class QuestionnaireAdmin(admin.ModelAdmin):
     inlines = [SectionInline]
 
 
+class QuestionAdminForm(forms.ModelForm):
+    """The builder's lock also holds here: no question changes once a main round has started,
+    so the scales of every round stay comparable (re-measurement, docs/studies.md)."""
+
+    class Meta:
+        model = Question
+        fields = "__all__"  # noqa: DJ007 - the admin passes its own field list anyway
+
+    def clean(self):
+        cleaned = super().clean()
+        questionnaire = cleaned.get("questionnaire") or getattr(self.instance, "questionnaire", None)
+        if questionnaire is not None:
+            from .builder import editing_locked_reason
+
+            reason = editing_locked_reason(questionnaire.study)
+            if reason:
+                raise forms.ValidationError(reason)
+        return cleaned
+
+
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
+    form = QuestionAdminForm
     list_display = ("code", "kind", "section", "position", "scale_code", "required")
     list_filter = ("kind", "questionnaire")
     search_fields = ("code", "text")
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None:
+            from .builder import editing_locked_reason
+
+            if editing_locked_reason(obj.questionnaire.study):
+                return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(Invitation)

@@ -68,3 +68,21 @@ def test_closing_a_round_releases_its_results(analyst):
     rnd.refresh_from_db()
     close_round(rnd)
     assert Release.objects.filter(round=rnd).exists()
+
+
+@pytest.mark.django_db
+def test_the_release_job_reuses_a_current_release_and_recomputes_a_stale_one():
+    from ledelsesrum.jobs.runner import run_inline
+
+    scenario = suppression_scenario()
+    rnd = scenario["round"]
+    release_module.release(rnd)
+    computed_at = Release.objects.get(round=rnd).computed_at
+    job = run_inline("ledelsesrum.analysis.release:release_job", {"round_id": rnd.pk})
+    assert job.status == Job.Status.DONE and job.result["reused"] is True
+    assert Release.objects.get(round=rnd).computed_at == computed_at
+    scenario["study"].anonymity_threshold = 7
+    scenario["study"].save()
+    job = run_inline("ledelsesrum.analysis.release:release_job", {"round_id": rnd.pk})
+    assert job.result["reused"] is False
+    assert ";k=7;" in Release.objects.get(round=rnd).settings_key
