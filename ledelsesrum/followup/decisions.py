@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ledelsesrum.coding.codebook import load_codebook
+from ledelsesrum.coding.study_codebook import codebook_for
 
 from .models import Action, Decision, Recommendation
 
@@ -21,8 +21,8 @@ class FollowupError(ValueError):
     """A rule was broken; the message is Danish and fit to show the user."""
 
 
-def subtheme_choices() -> list[tuple[str, str]]:
-    book = load_codebook("default")
+def subtheme_choices(study=None) -> list[tuple[str, str]]:
+    book = codebook_for(study)
     return [(s.id, f"{s.id}) {s.label}") for s in book.subthemes]
 
 
@@ -36,7 +36,7 @@ def add_recommendation(study, *, subtheme: str, text: str, source_note: str = ""
     text = text.strip()
     if not text:
         raise FollowupError(_("Skriv anbefalingens tekst."))
-    if subtheme not in load_codebook("default"):
+    if subtheme not in codebook_for(study):
         raise FollowupError(_("Ukendt undertema: %(code)s.") % {"code": subtheme})
     with transaction.atomic():
         existing = Recommendation.objects.filter(study=study, subtheme=subtheme, text=text).first()
@@ -47,6 +47,64 @@ def add_recommendation(study, *, subtheme: str, text: str, source_note: str = ""
             study=study, subtheme=subtheme, text=text, source_note=source_note.strip(),
             position=(last.position + 1) if last else 1, created_by=user,
         )
+
+
+def has_decision(recommendation: Recommendation) -> bool:
+    return Decision.objects.filter(recommendation=recommendation).exists()
+
+
+def update_recommendation(recommendation: Recommendation, *, text: str) -> Recommendation:
+    """Change a recommendation's text; refused once the board has decided on it (the decision
+    was taken on that text)."""
+    text = text.strip()
+    if not text:
+        raise FollowupError(_("Skriv anbefalingens tekst."))
+    if text == recommendation.text:
+        return recommendation
+    if has_decision(recommendation):
+        raise FollowupError(_("Direktionen har truffet beslutning om anbefalingen, så teksten kan "
+                              "ikke længere ændres."))
+    if Recommendation.objects.filter(study_id=recommendation.study_id, subtheme=recommendation.subtheme,
+                                     text=text).exclude(pk=recommendation.pk).exists():
+        raise FollowupError(_("Undertemaet har allerede en anbefaling med den tekst."))
+    recommendation.text = text
+    recommendation.save(update_fields=["text"])
+    return recommendation
+
+
+def delete_recommendation(recommendation: Recommendation) -> None:
+    """Delete a recommendation; refused once the board has decided on it, so a decision and its
+    actions are never lost."""
+    if has_decision(recommendation):
+        raise FollowupError(_("Anbefalingen kan ikke slettes, fordi direktionen har truffet "
+                              "beslutning om den. Beslutningen og dens handlinger skal bevares."))
+    recommendation.delete()
+
+
+def move_recommendation(recommendation: Recommendation, *, up: bool, expected_index: int | None = None) -> bool:
+    """Move a recommendation one place up or down among its sub-theme's recommendations.
+
+    ``expected_index`` is the place the user saw; when it no longer matches (a double submit, or
+    someone else moved it), nothing moves. Returns whether anything moved.
+    """
+    with transaction.atomic():
+        siblings = list(
+            Recommendation.objects.select_for_update()
+            .filter(study_id=recommendation.study_id, subtheme=recommendation.subtheme)
+            .order_by("position", "id")
+        )
+        index = next((i for i, r in enumerate(siblings) if r.pk == recommendation.pk), None)
+        if index is None or (expected_index is not None and index != expected_index):
+            return False
+        target = index - 1 if up else index + 1
+        if not 0 <= target < len(siblings):
+            return False
+        siblings[index], siblings[target] = siblings[target], siblings[index]
+        for position, rec in enumerate(siblings, start=1):
+            if rec.position != position:
+                rec.position = position
+                rec.save(update_fields=["position"])
+    return True
 
 
 def record_decision(

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from ledelsesrum.coding.study_codebook import codebook_for
+
 from .models import Action, Decision, Recommendation
 from .progress import is_overdue, theme_of
 
@@ -26,6 +28,7 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list], first:
 
 
 def build_workbook(study, today: dt.date) -> Workbook:
+    book = codebook_for(study)
     recs = list(Recommendation.objects.filter(study=study).select_related("decision"))
     decisions = Decision.objects.filter(recommendation__study=study).select_related(
         "recommendation", "decided_by"
@@ -34,7 +37,7 @@ def build_workbook(study, today: dt.date) -> Workbook:
     wb = Workbook()
     _sheet(wb, _("Anbefalinger"),
            [_("Id"), _("Tema"), _("Undertema"), _("Anbefaling"), _("Kilde"), _("Beslutning")],
-           [[r.pk, theme_of(r.subtheme), r.subtheme, r.text, r.source_note,
+           [[r.pk, theme_of(r.subtheme, book), r.subtheme, r.text, r.source_note,
              r.decision.get_outcome_display() if hasattr(r, "decision") else _("Ikke besluttet")]
             for r in recs], first=True)
     _sheet(wb, _("Beslutninger"),

@@ -15,9 +15,9 @@ class RecommendationForm(forms.Form):
     source_note = forms.CharField(label=_("Kilde"), required=False, max_length=300,
                                   help_text=_("Fx afsnit i rapporten eller møde."))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, study=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["subtheme"].choices = subtheme_choices()
+        self.fields["subtheme"].choices = subtheme_choices(study)
 
 
 class DecisionForm(forms.Form):

@@ -1,7 +1,7 @@
 """The board's follow-up: recommendations, the board's decision on each, and the actions that follow.
 
-The report composer (``reports``) will later feed recommendations into :class:`Recommendation`;
-until then the analyst enters them here, so the follow-up does not depend on the report.
+:class:`Recommendation` is the one model of a recommendation: the analyst writes them in the
+report (``reports`` prints them per sub-theme) or here, and the board decides on the same rows.
 """
 
 from __future__ import annotations

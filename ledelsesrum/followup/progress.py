@@ -1,4 +1,5 @@
-"""Progress of the follow-up per theme and overall, and reminders for overdue actions."""
+"""Progress of the follow-up per theme and overall, each action beside the change in the scales
+it was meant to move, and reminders for overdue actions."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ledelsesrum.coding.codebook import load_codebook
+from ledelsesrum.coding.study_codebook import codebook_for
 
 from .models import Action, Decision, Recommendation
 
@@ -70,8 +72,9 @@ class Progress:
         }
 
 
-def theme_of(subtheme: str) -> str:
-    book = load_codebook("default")
+def theme_of(subtheme: str, book=None) -> str:
+    """The theme id of a sub-theme in ``book`` (default: the built-in frame)."""
+    book = book if book is not None else load_codebook("default")
     if subtheme in book:
         return book.theme_of(subtheme).id
     return subtheme[:1]
@@ -79,12 +82,12 @@ def theme_of(subtheme: str) -> str:
 
 def compute_progress(study, today: dt.date) -> tuple[list[Progress], Progress]:
     """Return (one :class:`Progress` per theme of the codebook, the overall :class:`Progress`)."""
-    book = load_codebook("default")
+    book = codebook_for(study)
     themes = {t.id: Progress(t.id, t.label) for t in book.themes}
     overall = Progress("", _("I alt"))
     recs = Recommendation.objects.filter(study=study).select_related("decision")
     for rec in recs:
-        bucket = themes.get(theme_of(rec.subtheme))
+        bucket = themes.get(theme_of(rec.subtheme, book))
         targets = [overall] + ([bucket] if bucket else [])
         decision = getattr(rec, "decision", None)
         for target in targets:
@@ -94,12 +97,118 @@ def compute_progress(study, today: dt.date) -> tuple[list[Progress], Progress]:
                 target.outcomes[decision.outcome] += 1
     actions = Action.objects.filter(recommendation__study=study).select_related("recommendation")
     for action in actions:
-        bucket = themes.get(theme_of(action.recommendation.subtheme))
+        bucket = themes.get(theme_of(action.recommendation.subtheme, book))
         for target in [overall] + ([bucket] if bucket else []):
             target.actions_by_status[action.status] += 1
             if is_overdue(action, today):
                 target.overdue.append(action)
     return list(themes.values()), overall
+
+
+# --- actions beside the change in their scales ---------------------------------------------------
+
+NO_NEW_MEASUREMENT = "no_new_measurement"
+NOT_READY = "not_ready"
+NOT_MEASURED = "not_measured"
+
+
+@dataclass
+class ScaleChange:
+    """The overall change in one scale between the last two closed main rounds, for an action."""
+
+    code: str
+    title: str
+    status: str  # a verdict code of analysis.change, or NO_NEW_MEASUREMENT / NOT_READY / NOT_MEASURED
+    delta: float | None = None
+    score_before: float | None = None
+    score_after: float | None = None
+    from_round: int | None = None
+    to_round: int | None = None
+
+    @property
+    def text(self) -> str:
+        from ledelsesrum.analysis.change import verdict_text
+
+        if self.status == NO_NEW_MEASUREMENT:
+            return _("ingen ny måling endnu")
+        if self.status == NOT_READY:
+            return _("udviklingen er ikke beregnet endnu")
+        if self.status == NOT_MEASURED:
+            return _("skalaen indgår ikke i spørgeskemaet")
+        return verdict_text(self.status)
+
+    @property
+    def arrow(self) -> str:
+        from ledelsesrum.analysis.change import VERDICT_ARROW
+
+        return VERDICT_ARROW.get(self.status, "")
+
+    @property
+    def delta_text(self) -> str:
+        if self.delta is None:
+            return ""
+        from django.utils.formats import number_format
+
+        sign = "+" if self.delta > 0 else "−" if self.delta < 0 else "±"
+        return sign + number_format(abs(self.delta), 1)
+
+
+def _overall_change(study) -> tuple[str | None, dict | None, tuple[int, int] | None]:
+    """(status when there is no table, scale code → overall row, (from, to) round numbers)."""
+    from ledelsesrum.analysis.change import closed_main_rounds, latest_overall_change
+    from ledelsesrum.analysis.release import too_large_to_release_inline
+    from ledelsesrum.analysis.results import DisclosureError
+
+    rounds = closed_main_rounds(study)
+    if len(rounds) < 2:
+        return NO_NEW_MEASUREMENT, None, None
+    numbers = (rounds[-2].number, rounds[-1].number)
+    table = latest_overall_change(study, compute_missing=False)
+    if table is None:
+        # A large round's missing release is the results pages' job; say it is not ready yet.
+        if any(too_large_to_release_inline(r) for r in rounds[-2:]):
+            return NOT_READY, None, numbers
+        try:
+            table = latest_overall_change(study, compute_missing=True)
+        except DisclosureError:
+            return NOT_READY, None, numbers
+    return None, table, numbers
+
+
+def action_scale_changes(study, actions) -> dict[int, list[ScaleChange]]:
+    """action id → one :class:`ScaleChange` per code in ``Action.scale_codes``.
+
+    Only the overall ("total") row of the change table is used: a figure from the two released
+    results (analysis.change), so nothing new can be disclosed here.
+    """
+    actions = [a for a in actions if a.scale_codes]
+    if not actions:
+        return {}
+    from ledelsesrum.surveys.bank import load_bank
+
+    bank = load_bank()
+    status, table, numbers = _overall_change(study)
+    out: dict[int, list[ScaleChange]] = {}
+    for action in actions:
+        entries = []
+        for code in action.scale_codes:
+            bank_scale = bank.scale(code)
+            title = bank_scale.title if bank_scale else code
+            if table is None:
+                entries.append(ScaleChange(code, title, status or NOT_READY))
+                continue
+            row = table.get(code)
+            if row is None:
+                entries.append(ScaleChange(code, title, NOT_MEASURED))
+                continue
+            entries.append(ScaleChange(
+                code, row.get("title") or title, row["verdict"], delta=row["delta"],
+                score_before=row["score_before"], score_after=row["score_after"],
+                from_round=numbers[0] if numbers else None,
+                to_round=numbers[1] if numbers else None,
+            ))
+        out[action.pk] = entries
+    return out
 
 
 def overdue_actions(today: dt.date):

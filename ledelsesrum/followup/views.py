@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 
 from ledelsesrum.accounts import audit
 from ledelsesrum.accounts.roles import can_manage_studies, can_read_results
+from ledelsesrum.coding.study_codebook import codebook_for
 from ledelsesrum.studies.models import Study
 
 from . import decisions
 from .export import write_xlsx
 from .forms import ActionForm, DecisionForm, RecommendationForm
 from .models import Action, Decision, Recommendation
-from .progress import compute_progress, is_overdue
+from .progress import action_scale_changes, compute_progress, is_overdue, theme_of
 
 
 def _require_read(user) -> None:
@@ -54,18 +55,21 @@ def overview(request, study_id: int):
         .prefetch_related("actions")
     )
     by_theme: dict[str, list] = {t.theme_id: [] for t in themes}
-    from .progress import theme_of
+    book = codebook_for(study)
 
+    # Each action beside the overall change in the scales it should move (issue 5, item 5).
+    changes = action_scale_changes(study, [a for rec in recs for a in rec.actions.all()])
     for rec in recs:
-        actions = [{"action": a, "overdue": is_overdue(a, today)} for a in rec.actions.all()]
-        by_theme.setdefault(theme_of(rec.subtheme), []).append(
+        actions = [{"action": a, "overdue": is_overdue(a, today), "changes": changes.get(a.pk, [])}
+                   for a in rec.actions.all()]
+        by_theme.setdefault(theme_of(rec.subtheme, book), []).append(
             {"rec": rec, "decision": getattr(rec, "decision", None), "actions": actions}
         )
     audit.record("followup.view", request=request, study_id=study.pk)
     return render(request, "followup/overview.html", {
         "study": study, "themes": [(t, by_theme.get(t.theme_id, [])) for t in themes],
         "overall": overall, "can_manage": can_manage_studies(request.user),
-        "recommendation_form": RecommendationForm() if can_manage_studies(request.user) else None,
+        "recommendation_form": RecommendationForm(study=study) if can_manage_studies(request.user) else None,
     })
 
 
@@ -73,7 +77,7 @@ def overview(request, study_id: int):
 def recommendation_create(request, study_id: int):
     _require_manage(request.user)
     study = get_object_or_404(Study, pk=study_id)
-    form = RecommendationForm(request.POST if request.method == "POST" else None)
+    form = RecommendationForm(request.POST if request.method == "POST" else None, study=study)
     if request.method == "POST" and form.is_valid():
         try:
             rec = decisions.add_recommendation(study, user=request.user, **form.cleaned_data)

@@ -7,7 +7,9 @@ answers are quoted only when enough respondents wrote about the sub-theme, and s
 carry the leader's pseudonym.
 
 Texts the analyst edited (``SectionText``) replace the generated draft; recommendations come from
-``Recommendation``. Both are stored apart from the draft, so regenerating never loses an edit.
+``followup.Recommendation`` (the same rows the board decides on; the report prints the analyst's
+original text, never the board's adjusted text). Both are stored apart from the draft, so
+regenerating never loses an edit.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class Section:
     bullets: list[str] = field(default_factory=list)
     numbered: list[str] = field(default_factory=list)
     edited: bool = False
+    numbered_edited: bool = False
 
 
 @dataclass
@@ -76,6 +79,10 @@ class SubthemeSection:
     @property
     def anchor(self) -> str:
         return f"undertema-{self.code}"
+
+    @property
+    def essence_key(self) -> str:
+        return f"essence:{self.code}"
 
 
 @dataclass
@@ -162,6 +169,16 @@ def _paragraphs(text: str) -> list[str]:
     return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
 
 
+def _lines(text: str) -> list[str]:
+    """One research question per line; a leading "1." or "-" the analyst typed is dropped."""
+    out = []
+    for line in text.splitlines():
+        line = re.sub(r"^\s*(\d+[.)]|[-*•])\s*", "", line).strip()
+        if line:
+            out.append(line)
+    return out
+
+
 def _section(key: str, title: str, draft: list[str], overrides: dict[str, str], **extra) -> Section:
     if key in overrides:
         return Section(key, title, _paragraphs(overrides[key]), edited=True, **extra)
@@ -196,8 +213,12 @@ def _front(study: Study, result: dict | None, overrides: dict[str, str]) -> list
     ]
     if fields:
         purpose_draft.append(_("Undersøgelsen ser på ledelse inden for disse hovedfelter:"))
+    questions = [q for q in (study.research_questions or []) if q]
+    questions_edited = "questions" in overrides
+    if questions_edited:
+        questions = _lines(overrides["questions"])
     purpose = _section("purpose", _("Formål og undersøgelsesspørgsmål"), purpose_draft, overrides,
-                       bullets=fields, numbered=[q for q in (study.research_questions or []) if q])
+                       bullets=fields, numbered=questions, numbered_edited=questions_edited)
 
     interviews = Interview.objects.filter(study=study)
     done = interviews.filter(status=Interview.Status.DONE).count()
@@ -333,12 +354,27 @@ def _appendix(result: dict | None) -> list[AppendixScale]:
     return out
 
 
+def closing_draft() -> list[str]:
+    return [
+        _("Rapporten giver ikke færdige løsninger, men et fælles grundlag for at drøfte vilkårene "
+          "for ledelse: hvad der allerede virker, hvor lederne oplever forskellige vilkår, og hvilke "
+          "forbedringer de selv peger på."),
+        _("Anbefalingerne er et oplæg. Direktion, chefer og ledere kan vælge at følge dem, justere "
+          "dem eller finde andre veje – det vigtige er, at drøftelsen fører til konkrete skridt, og "
+          "at en senere runde af undersøgelsen kan vise, om vilkårene har flyttet sig."),
+    ]
+
+
+def front_drafts(study: Study) -> list[Section]:
+    """The generated front sections with no edit applied (the drafts the editor resets to)."""
+    return _front(study, _release(study), {})
+
+
 def compose(study: Study, *, progress: Progress | None = None, today: date | None = None) -> Report:
     """The report of ``study`` as it stands now (a draft with the analyst's edits applied)."""
     from ledelsesrum.coding.models import SubthemeEssence
     from ledelsesrum.coding.workspace import codebook_for
-
-    from .models import Recommendation
+    from ledelsesrum.followup.models import Recommendation
 
     report = progress or (lambda done, total, message: None)
     codebook = codebook_for(study)
@@ -349,7 +385,8 @@ def compose(study: Study, *, progress: Progress | None = None, today: date | Non
     overrides = _overrides(study)
     essences = dict(SubthemeEssence.objects.filter(study=study).values_list("code", "essence"))
     recommendations: dict[str, list[str]] = {}
-    for sub, text in Recommendation.objects.filter(study=study).values_list("subtheme", "text"):
+    for sub, text in (Recommendation.objects.filter(study=study).order_by("subtheme", "position", "id")
+                      .values_list("subtheme", "text")):
         if text.strip():
             recommendations.setdefault(sub, []).append(text.strip())
     front = _front(study, result, overrides)
@@ -365,14 +402,7 @@ def compose(study: Study, *, progress: Progress | None = None, today: date | Non
             report(done, total, _("Undertema %(code)s") % {"code": sub.id})
         chapters.append(Chapter(theme.id, theme.label, sections))
 
-    closing = _section("closing", _("Perspektivering"), [
-        _("Rapporten giver ikke færdige løsninger, men et fælles grundlag for at drøfte vilkårene "
-          "for ledelse: hvad der allerede virker, hvor lederne oplever forskellige vilkår, og hvilke "
-          "forbedringer de selv peger på."),
-        _("Anbefalingerne er et oplæg. Direktion, chefer og ledere kan vælge at følge dem, justere "
-          "dem eller finde andre veje – det vigtige er, at drøftelsen fører til konkrete skridt, og "
-          "at en senere runde af undersøgelsen kan vise, om vilkårene har flyttet sig."),
-    ], overrides)
+    closing = _section("closing", _("Perspektivering"), closing_draft(), overrides)
     appendix = _appendix(result)
     done += 1
     report(done, total, _("Bilag"))

@@ -1,32 +1,13 @@
-"""Analyst-owned texts of a study's report: recommendations and edited section texts.
+"""Analyst-owned texts of a study's report: edited section texts.
 
 The composer generates a draft from the data; anything stored here wins over the draft, so a
-regenerated report keeps the analyst's edits.
+regenerated report keeps the analyst's edits. Recommendations are ``followup.Recommendation``
+(one model for the report and the board's decisions).
 """
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-
-class Recommendation(models.Model):
-    study = models.ForeignKey("studies.Study", on_delete=models.CASCADE, related_name="recommendations")
-    subtheme = models.CharField(_("undertema"), max_length=16)
-    text = models.TextField(_("anbefaling"))
-    position = models.PositiveIntegerField(_("placering"), default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["study", "subtheme", "position", "id"]
-        verbose_name = _("anbefaling")
-        verbose_name_plural = _("anbefalinger")
-
-    def __str__(self) -> str:
-        return f"{self.subtheme}: {self.text[:40]}"
 
 
 class SectionText(models.Model):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from ledelsesrum.accounts import audit
-from ledelsesrum.accounts.roles import can_read_results
+from ledelsesrum.accounts.roles import can_manage_studies, can_read_results
 from ledelsesrum.jobs.runner import enqueue
 from ledelsesrum.studies.models import Study
 
@@ -50,7 +50,20 @@ def view(request, study_id: int):
     study = _study(request, study_id)
     report = compose(study)
     audit.record("report.view", request=request, study_id=study.pk)
-    return render(request, "reports/view.html", {"study": study, "report": report})
+    context = {"study": study, "report": report, "editing": can_manage_studies(request.user)}
+    if context["editing"]:
+        from ledelsesrum.followup.models import Recommendation
+        from ledelsesrum.knowledge.views_panel import can_choose
+
+        from .editing import edits
+
+        recs: dict[str, list[dict]] = {}
+        for rec in (Recommendation.objects.filter(study=study).select_related("decision")
+                    .order_by("subtheme", "position", "id")):
+            recs.setdefault(rec.subtheme, []).append(
+                {"rec": rec, "decision": getattr(rec, "decision", None)})
+        context.update(edits=edits(study), recs=recs, can_choose=can_choose(request.user))
+    return render(request, "reports/view.html", context)
 
 
 @login_required

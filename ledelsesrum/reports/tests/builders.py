@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from ledelsesrum.analysis.tests.factories import add_responses, answers, suppression_scenario
 from ledelsesrum.coding.models import MeaningUnit, SubthemeEssence
+from ledelsesrum.followup.models import Recommendation
 from ledelsesrum.interviews.models import Interview, InterviewNote
 from ledelsesrum.organisation.models import Leader
-from ledelsesrum.reports.models import Recommendation
 
 STATEMENT = "Jeg savner mere råderum over budgettet, siger [Leder B], og mere tid til faglig ledelse."
 
@@ -36,5 +36,5 @@ def report_study() -> dict:
                                source_key="answer:999:AABEN1", text="Hemmeligt fritekstsvar om tilsyn.",
                                code="2b")
     SubthemeEssence.objects.create(study=study, code="1d", essence="Lederne ønsker mere råderum.")
-    Recommendation.objects.create(study=study, subtheme="1d", text="Giv lederne et eget budget.")
+    Recommendation.objects.create(study=study, subtheme="1d", text="Giv lederne et eget budget.", position=1)
     return scenario
