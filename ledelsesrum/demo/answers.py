@@ -191,10 +191,15 @@ def _number_fact(question: QuestionLike, profile: Profile, rng: random.Random) -
 class AnswerModel:
     """Draws one respondent's answers at a time; deterministic for a seed and an order of calls."""
 
-    def __init__(self, questions: list[QuestionLike], seed: int) -> None:
+    def __init__(self, questions: list[QuestionLike], seed: int, *,
+                 scale_shift: dict[str, float] | None = None, draw_seed: int | None = None) -> None:
+        """``scale_shift``: latent shift per scale code (a later round where things moved);
+        ``draw_seed``: seed of the respondents' draws (default ``seed``), while the items'
+        difficulty stays tied to ``seed`` so that two rounds ask equally hard questions."""
         self.questions = list(questions)
-        self.rng = random.Random(seed)
-        self.np = np.random.default_rng(seed)
+        self.rng = random.Random(seed if draw_seed is None else draw_seed)
+        self.np = np.random.default_rng(seed if draw_seed is None else draw_seed)
+        self.scale_shift = dict(scale_shift or {})
         self.scales = sorted({q.scale_code for q in self.questions if q.kind == "scale" and q.scale_code})
         # Item difficulty: some statements are easier to agree with than others.
         self.item_offset = {
@@ -221,7 +226,7 @@ class AnswerModel:
                 key = q.scale_code or q.code
                 latent = (
                     G_WEIGHT * g + SCALE_WEIGHT * scale_factor.get(key, 0.0)
-                    + _theme_shift(profile.area, key)
+                    + _theme_shift(profile.area, key) + self.scale_shift.get(key, 0.0)
                     + self.item_offset[q.code] + float(self.np.normal(0, NOISE_SD))
                 )
                 value = _likert(latent)

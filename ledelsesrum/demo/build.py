@@ -1,9 +1,10 @@
 """Build the demo: "Demo Kommune", its leaders, a study, a questionnaire and synthetic answers.
 
 Everything goes through the product's own code paths — the questionnaire is built from the item
-bank by ``surveys.builder``, the round is created, launched and closed by ``studies.rounds``, every
-page of every synthetic response is saved by ``surveys.answering.save_section`` and submitted by
-``surveys.answering.submit`` — so the demo exercises what a real study does.
+bank by ``surveys.builder``, two main rounds (a baseline and a re-measurement) are created,
+launched and closed by ``studies.rounds``, every page of every synthetic response is saved by
+``surveys.answering.save_section`` and submitted by ``surveys.answering.submit`` — so the demo
+exercises what a real study does.
 
 Idempotent: a second build finds the finished demo (root unit "Demo Kommune" and its study) and
 reuses it. ``reset=True`` deletes the demo organisation and study (nothing else) and rebuilds.
@@ -65,6 +66,12 @@ MAIN_FIELDS = [
     "Ledelsesrum – rammer, styring og råderum til at handle og udvikle",
     "Trivsel og udviklingsmuligheder – opbakning, sparring, netværk og uddannelse",
 ]
+
+# The demo has two closed main rounds: a baseline and a re-measurement half a year later in
+# which the board's actions moved a few scales (latent units; the spread per respondent is ~1),
+# so "Udvikling mellem runder" and the follow-up have a real change to show.
+FIRST_ROUND_DAYS_AGO = 200
+SECOND_ROUND_SHIFT = {"RAADERUM": 0.45, "TID": 0.3, "DOKUMENTATION": -0.3}
 
 RESPONSE_RATE = 0.85  # submitted; a few more start and leave halfway
 PARTIAL_RATE = 0.05
@@ -289,7 +296,8 @@ def _build(*, seed: int, size: int | None, with_responses: bool, report: Progres
     study = Study.objects.create(
         name=STUDY_NAME, purpose=STUDY_PURPOSE, research_questions=RESEARCH_QUESTIONS,
         main_fields=MAIN_FIELDS, population_unit=root,
-        starts_on=today - timedelta(days=COLLECTION_DAYS + 7), ends_on=today + timedelta(days=120),
+        starts_on=today - timedelta(days=FIRST_ROUND_DAYS_AGO + 7),
+        ends_on=today + timedelta(days=120),
         retention_until=date(today.year + 2, 12, 31), created_by=analyst,
     )
     create_questionnaire_from_bank(study)
@@ -307,18 +315,43 @@ def _build(*, seed: int, size: int | None, with_responses: bool, report: Progres
         return study
 
     report(3, total, "Besvarer spørgeskemaer")
-    _answer(study, main_round, seed=seed, rng=rng, launched_at=launched_at,
-            report=lambda i: report(3 + i, total, "Besvarer spørgeskemaer"))
-
+    # Round 1 is the baseline, collected half a year ago; round 2 (below) the re-measurement.
+    first_launched = timezone.now() - timedelta(days=FIRST_ROUND_DAYS_AGO)
+    Round.objects.filter(pk=main_round.pk).update(launched_at=first_launched)
+    _answer(study, main_round, seed=seed, rng=rng, launched_at=first_launched,
+            report=lambda i: report(3 + i // 2, total, "Besvarer spørgeskemaer (runde 1)"))
     close_round(main_round)
+    _backdate_close(main_round, first_launched + timedelta(days=COLLECTION_DAYS))
     # Release the results now (they are otherwise computed by the worker after the close), so
     # the demo's results page opens at once.
     from ..analysis.release import release
 
-    report(total - 1, total, "Frigiver resultater")
     release(main_round)
+
+    second = create_round(study, kind=Round.Kind.MAIN)
+    launch_round(second)
+    Round.objects.filter(pk=second.pk).update(launched_at=launched_at, closes_on=today)
+    second.refresh_from_db()
+    _answer(study, second, seed=seed, rng=rng, launched_at=launched_at,
+            report=lambda i: report(3 + (len(plans) + i) // 2, total,
+                                    "Besvarer spørgeskemaer (runde 2)"),
+            scale_shift=SECOND_ROUND_SHIFT)
+    close_round(second)
+    report(total - 1, total, "Frigiver resultater")
+    release(second)
     report(total, total, "Færdig")
     return study
+
+
+def _backdate_close(round_: Round, closed_at) -> None:
+    """Round 1 of the demo closed months ago: its closing time and the invitations' coarsened
+    timestamps (close_round sets them to the closing time) move there together."""
+    from ..surveys.models import Invitation
+
+    Round.objects.filter(pk=round_.pk).update(closed_at=closed_at)
+    Invitation.objects.filter(round=round_, opened_at__isnull=False).update(opened_at=closed_at)
+    Invitation.objects.filter(round=round_, submitted_at__isnull=False).update(
+        submitted_at=closed_at)
 
 
 def _interviews(study: Study, *, seed: int, report: ProgressCallback) -> None:
@@ -328,10 +361,13 @@ def _interviews(study: Study, *, seed: int, report: ProgressCallback) -> None:
     leaders = list(Leader.objects.filter(unit__in=_subtree(root)).select_related("unit").order_by("pk"))
     analyst = get_user_model().objects.get(username="analytiker")
     build_interviews(study, leaders, seed=seed, interviewer=analyst, progress=report)
+    from .followup import build_followup
+
+    build_followup(study, user=analyst)
 
 
 def _answer(study: Study, main_round: Round, *, seed: int, rng: random.Random, launched_at,
-            report: Callable[[int], None]) -> None:
+            report: Callable[[int], None], scale_shift: dict[str, float] | None = None) -> None:
     """Synthetic respondents answer page by page through the real saving code."""
     from ..surveys.answering import pages_of, save_section, start_response, submit
     from ..surveys.models import Invitation, Response
@@ -339,7 +375,9 @@ def _answer(study: Study, main_round: Round, *, seed: int, rng: random.Random, l
     questionnaire = study.questionnaire
     pages = pages_of(questionnaire)
     all_questions = [q for page in pages for q in page.page_questions]
-    model = AnswerModel(all_questions, seed)
+    # A later round draws new respondents but keeps the items' difficulty (same ``seed``).
+    model = AnswerModel(all_questions, seed, scale_shift=scale_shift,
+                        draw_seed=None if scale_shift is None else seed + main_round.number)
     invitations = list(
         Invitation.objects.filter(round=main_round).select_related("leader").order_by("pk")
     )

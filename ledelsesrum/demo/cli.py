@@ -57,5 +57,15 @@ def demo(
         # Scripts read the study id from the last line.
         typer.echo(str(result.study_id))
         return
+    if result.note_units:
+        # The worker embeds the demo's units while the user logs in, so the first coding and
+        # synthesis pages answer at once (build_demo itself stays fast and model-free).
+        from django.db import transaction
+
+        from ..coding.workspace import WARM_JOB
+        from ..jobs.runner import enqueue
+
+        with transaction.atomic():
+            enqueue(WARM_JOB, {"study_id": result.study_id}, study_id=result.study_id)
     typer.echo(f"Ledelsesrum kører på http://{host}:{port}/")
     serve_forever(host, port)
