@@ -92,16 +92,7 @@ def register(app: typer.Typer) -> None:
             data = exports.to_xlsx(result)
         audit.record("results.export", study_id=study_obj.pk, round_id=round_.pk, format=fmt,
                      channel="cli")
-        if output is None:
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
-            return
-        try:
-            output.write_bytes(data)
-        except OSError as exc:
-            typer.echo(f"Kunne ikke skrive {output}: {exc.strerror}.", err=True)
-            raise typer.Exit(1) from exc
-        typer.echo(f"Resultaterne er skrevet til {output}.", err=True)
+        _write(data, output, f"Resultaterne er skrevet til {output}.")
 
 
 def _write(data: bytes, output: Path | None, message: str) -> None:
