@@ -30,8 +30,9 @@ class DialogueCard:
     title: str
     background: str
     source_label: str
-    entry_id: str
+    entry_id: str  # the pile key: a knowledge entry's id, or a finding's key (reports.dialogue)
     theme: str
+    kind: str = "entry"  # "entry" (from the knowledge base) or "finding" (from a study's report)
 
 
 def default_question(entry: Entry) -> str:

@@ -15,6 +15,7 @@ from . import views_cards  # noqa: E402
 urlpatterns += [
     path("dialogkort/bunke/", views_cards.cards, name="cards"),
     path("dialogkort/tilfoej/", views_cards.cards_add, name="cards_add"),
+    path("dialogkort/fund/", views_cards.cards_add_finding, name="cards_add_finding"),
     path("dialogkort/fjern/", views_cards.cards_remove, name="cards_remove"),
     path("dialogkort/pdf/", views_cards.cards_pdf, name="cards_pdf"),
 ]

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from ledelsesrum.knowledge.cards import DialogueCard, clean_question
+
 from .compose import DASH, Chapter, Report, SubthemeSection, compose
 from .render import PRINT_CSS
 
@@ -133,6 +135,64 @@ def _questions(labels: list[str]) -> list[AudienceQuestions]:
         qs = [t % {"label": labels[i % len(labels)]} for i, t in enumerate(templates[:count])]
         out.append(AudienceQuestions(key, title, qs))
     return out
+
+
+# --- dialogue cards from findings ---------------------------------------------------------------
+# A finding travels to the card pile (knowledge.views_cards) as a key; the card is made from the
+# study's current report every time it is shown or printed, so it always obeys today's anonymity
+# rules and the reader's access, never a stale copy.
+# The code part follows study_codebook.CODE_ID.
+_FINDING_KEY_RE = re.compile(r"^fund-(\d+)-([0-9A-Za-zÆØÅæøå._-]{1,16})$")
+
+
+def finding_card_key(study_id: int, code: str) -> str:
+    return f"fund-{study_id}-{code}"
+
+
+def parse_finding_card_key(key: str) -> tuple[int, str] | None:
+    """``(study_id, code)`` of a finding card's key, or None for anything else (an entry id)."""
+    m = _FINDING_KEY_RE.match(key or "")
+    return (int(m.group(1)), m.group(2)) if m else None
+
+
+def finding_card_question(label: str) -> str:
+    return _("Hvor genkender vi »%(label)s« i vores hverdag – og hvad vil vi gøre ved det?") % {"label": label}
+
+
+def finding_cards(report: Report, codes: list[str], questions: dict[str, str] | None = None) -> dict[str, DialogueCard]:
+    """Dialogue cards of the sub-themes ``codes`` of ``report``, keyed by their pile key.
+
+    Front: the analyst's question or :func:`finding_card_question`. Back: the finding as in the
+    dialogue edition (quantifier phrase and essence, the released scores shown beside it) and the
+    study as source. A code that is not in the report is left out.
+    """
+    questions = questions or {}
+    subs = {s.code: s for chapter in report.chapters for s in chapter.subthemes}
+    source = _("Fund fra »%(title)s«%(org)s, %(date)s") % {
+        "title": report.title, "org": f", {report.organisation}" if report.organisation else "",
+        "date": report.date,
+    }
+    cards: dict[str, DialogueCard] = {}
+    for code in codes:
+        sub = subs.get(code)
+        if sub is None:
+            continue
+        finding = _finding(sub)
+        scores = " ".join(
+            _("%(scale)s: score %(score)s af 100.") % {"scale": scale, "score": score}
+            for scale, score in finding.scores
+        )
+        key = finding_card_key(report.study_id, code)
+        cards[key] = DialogueCard(
+            question=clean_question(questions.get(key)) or finding_card_question(sub.title),
+            title=sub.title,
+            background=f"{finding.text} {scores}".strip(),
+            source_label=source,
+            entry_id=key,
+            theme=f"{sub.code} {sub.title}",
+            kind="finding",
+        )
+    return cards
 
 
 def dialogue_theme(chapter: Chapter) -> DialogueTheme:
