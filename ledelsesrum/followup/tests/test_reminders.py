@@ -47,3 +47,21 @@ def test_the_owner_users_address_is_used_when_no_email_is_given(adopted, analyst
                          deadline=dt.date(2026, 1, 1))
     assert send_overdue_reminders(dt.date(2026, 1, 5)) == 1
     assert mail.outbox[0].to == ["alice@kommune.dk"]
+
+
+def test_the_job_runners_scheduler_sends_the_reminders_every_morning(adopted):
+    from huey.contrib.djhuey import HUEY
+
+    from ledelsesrum.followup import tasks
+
+    # Registered with the runner, so `ledelsesrum serve` (its consumer runs periodic tasks) sends
+    # reminders without cron.
+    def due(at: dt.datetime) -> set[str]:
+        return {type(task).__name__ for task in HUEY.read_periodic(at)}
+
+    assert "send_daily_overdue_reminders" in due(dt.datetime(2026, 3, 2, 6, 0))
+    assert "send_daily_overdue_reminders" not in due(dt.datetime(2026, 3, 2, 7, 0)) | due(dt.datetime(2026, 3, 2, 6, 1))
+    decisions.add_action(adopted, title="Ny mødestruktur", owner_name="Karen",
+                         owner_email="karen@kommune.dk", deadline=dt.date(2020, 3, 1))
+    assert tasks.send_daily_overdue_reminders.call_local() == 1
+    assert [m.to for m in mail.outbox] == [["karen@kommune.dk"]]
