@@ -106,6 +106,20 @@ def _next_url(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
+def _put_in_pile(request: HttpRequest, key: str, what: str) -> None:
+    """Add ``key`` once, up to ``MAX_CARDS``; ``what`` names the card in the message."""
+    pile = _pile(request)
+    if key in pile:
+        messages.info(request, _("%(what)s ligger allerede i kortbunken.") % {"what": what})
+    elif len(pile) >= MAX_CARDS:
+        messages.error(request, _("Kortbunken er fuld (højst %(n)s kort). Fjern et kort først.")
+                       % {"n": MAX_CARDS})
+    else:
+        pile.append(key)
+        request.session[PILE_KEY] = pile
+        messages.success(request, _("%(what)s er lagt i kortbunken.") % {"what": what})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def cards(request: HttpRequest) -> HttpResponse:
@@ -129,16 +143,7 @@ def cards_add(request: HttpRequest) -> HttpResponse:
     entry = load_entries().get(entry_id)
     if entry is None:
         raise Http404(_("Posten findes ikke."))
-    pile = _pile(request)
-    if entry_id in pile:
-        messages.info(request, _("»%(title)s« ligger allerede i kortbunken.") % {"title": entry.title})
-    elif len(pile) >= MAX_CARDS:
-        messages.error(request, _("Kortbunken er fuld (højst %(n)s kort). Fjern et kort først.")
-                       % {"n": MAX_CARDS})
-    else:
-        pile.append(entry_id)
-        request.session[PILE_KEY] = pile
-        messages.success(request, _("»%(title)s« er lagt i kortbunken.") % {"title": entry.title})
+    _put_in_pile(request, entry_id, _("»%(title)s«") % {"title": entry.title})
     return redirect(_next_url(request, fallback="knowledge:cards"))
 
 
@@ -163,16 +168,7 @@ def cards_add_finding(request: HttpRequest) -> HttpResponse:
         raise Http404(_("Undertemaet findes ikke i undersøgelsens kodebog."))
     sub = codebook.get(code)
     key = finding_card_key(study.pk, sub.id)
-    pile = _pile(request)
-    if key in pile:
-        messages.info(request, _("Fundet om »%(label)s« ligger allerede i kortbunken.") % {"label": sub.label})
-    elif len(pile) >= MAX_CARDS:
-        messages.error(request, _("Kortbunken er fuld (højst %(n)s kort). Fjern et kort først.")
-                       % {"n": MAX_CARDS})
-    else:
-        pile.append(key)
-        request.session[PILE_KEY] = pile
-        messages.success(request, _("Fundet om »%(label)s« er lagt i kortbunken.") % {"label": sub.label})
+    _put_in_pile(request, key, _("Fundet om »%(label)s«") % {"label": sub.label})
     return redirect(_next_url(request, fallback="knowledge:cards"))
 
 
