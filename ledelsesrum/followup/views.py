@@ -167,8 +167,9 @@ def export_xlsx(request, study_id: int):
     _require_read(request.user)
     study = get_object_or_404(Study, pk=study_id)
     buffer = io.BytesIO()
-    write_xlsx(study, buffer, timezone.localdate())
-    audit.record("followup.export", request=request, study_id=study.pk, format="xlsx")
+    contacts = can_manage_studies(request.user)  # a board reader's copy has no e-mails
+    write_xlsx(study, buffer, timezone.localdate(), contacts=contacts)
+    audit.record("followup.export", request=request, study_id=study.pk, format="xlsx", contacts=contacts)
     response = HttpResponse(
         buffer.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

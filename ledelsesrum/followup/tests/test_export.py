@@ -42,11 +42,25 @@ def test_the_xlsx_export_reads_back_with_all_three_sheets(board_client, study, a
     decisions_rows = list(wb["Beslutninger"].iter_rows(values_only=True))
     assert {r[2] for r in decisions_rows[1:]} == {"Vedtaget", "Afvist"}
     assert "Ny organisering på vej" in {r[3] for r in decisions_rows[1:]}
-    actions = list(wb["Handlinger"].iter_rows(values_only=True))
-    assert actions[1][3] == "Delegér budget" and actions[1][7] == "Planlagt"
-    assert actions[1][8] == "Ja" and actions[1][10] == "RAADERUM, OEKONOMI"
+    header, *rows = wb["Handlinger"].iter_rows(values_only=True)
+    action = dict(zip(header, rows[0], strict=True))
+    assert action["Handling"] == "Delegér budget" and action["Status"] == "Planlagt"
+    assert action["Overskredet"] == "Ja" and action["Skalaer"] == "RAADERUM, OEKONOMI"
+    assert action["Ansvarlig"] == "Økonomichef"
+    # The board reader's copy names the responsible role but carries no e-mails or user names.
+    assert "E-mail" not in header and "Registreret af" not in decisions_rows[0]
+    assert "o@k.dk" not in str(list(wb["Handlinger"].iter_rows(values_only=True)))
     event = AuditEvent.objects.get(action="followup.export")
     assert event.study_id == study.pk and event.username == "bob"
+
+
+def test_the_analysts_export_carries_the_owners_e_mail(analyst_client, study, adopted):
+    _populate(study, adopted)
+    response = analyst_client.get(f"/undersoegelser/{study.pk}/opfoelgning/eksport.xlsx")
+    wb = load_workbook(io.BytesIO(response.content))
+    header, *rows = wb["Handlinger"].iter_rows(values_only=True)
+    assert dict(zip(header, rows[0], strict=True))["E-mail"] == "o@k.dk"
+    assert "Registreret af" in next(wb["Beslutninger"].iter_rows(values_only=True))
 
 
 def test_the_cli_exports_and_refuses_an_unknown_study(study, adopted, tmp_path):
