@@ -211,12 +211,15 @@ def test_the_questionnaire_works_without_javascript(browser, live_server, settin
     assert stored.submitted_at is not None
 
 
+@pytest.mark.parametrize("client_waits", [True, False], ids=["page-waits", "server-orders"])
 def test_a_slow_autosave_never_overwrites_the_page_saved_by_the_next_button(
-    browser, live_server, settings, monkeypatch
+    browser, live_server, settings, monkeypatch, client_waits
 ):
     """The blur of a text field fires an autosave in the same click as "Næste". If that autosave
     reaches the server after the page's full save, it must not store its older state of the page.
-    The server holds the first autosave for a second to make the race certain."""
+    The server holds the first autosave for a second to make the race certain. Two guards, each
+    tested alone: the page waits for its autosaves before submitting; and (with the page's wait
+    switched off) the server ignores a save numbered lower than one already stored."""
     import threading
     import time
 
@@ -241,6 +244,14 @@ def test_a_slow_autosave_never_overwrites_the_page_saved_by_the_next_button(
     monkeypatch.setattr(views_respond.answering, "save_section", slow_first_autosave)
 
     context, page = _new_page(browser)
+    if not client_waits:
+        def no_wait(route):
+            body = route.fetch().text()
+            assert "var WAIT_LIMIT_MS = 5000;" in body
+            route.fulfill(body=body.replace("var WAIT_LIMIT_MS = 5000;", "var WAIT_LIMIT_MS = 0;"),
+                          content_type="text/javascript")
+
+        page.route("**/surveys/respond.js", no_wait)
     page.goto(link)
     page.fill("#q-F_AAR", "12")
     page.check("#q-F_UDD-2")  # the blur of F_AAR sends an autosave without F_UDD: held back

@@ -45,6 +45,11 @@ SPAN_BOUNDS = (0, 2000)
 # A number question that is neither about years nor span still gets a sane ceiling.
 DEFAULT_NUMBER_BOUNDS = (0, 2000)
 
+# (page load id, save number): see save_section.
+SaveOrder = tuple[str, int]
+MAX_SAVE_MARKS = 20  # page loads remembered per response; older ones are long finished
+_LOAD_ID_RE = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+
 DEFAULT_SCALE_LABELS = ["I meget høj grad", "I høj grad", "I nogen grad", "I mindre grad", "Slet ikke"]
 DEFAULT_DONT_KNOW_LABEL = "Ved ikke / ikke relevant"
 
@@ -371,12 +376,17 @@ def save_section(
     *,
     move_to: int | None = None,
     pages: list[Section] | None = None,
+    order: SaveOrder | None = None,
 ) -> Response:
     """Merge one page's answers into the response and return the saved row.
 
     Only codes of the page's own questions are written (a forged field cannot touch another
     page); ``None`` removes an answer (the leader cleared it). ``move_to`` sets the page the link
     resumes on. Runs under a row lock, so concurrent saves serialise instead of losing updates.
+
+    ``order`` (page load id, save number) comes from the page: every save of a page carries the
+    whole page, numbered in the order the leader made them. One that arrives after a higher number
+    from the same page load is stale (an autosave overtaken by "Næste") and changes nothing.
     """
     if pages is None:  # callers that already hold the pages pass them, saving three queries
         pages = pages_of(response.round.study.questionnaire)
@@ -388,6 +398,14 @@ def save_section(
             check_value(questions[code], value)
     with transaction.atomic():
         locked = _lock(response)
+        marks = dict(locked.save_marks or {})
+        if order is not None:
+            load, number = order
+            if number <= marks.get(load, 0):
+                return locked
+            marks.pop(load, None)  # re-insert last: the dict keeps the most recent loads at the end
+            marks[load] = number
+            marks = dict(list(marks.items())[-MAX_SAVE_MARKS:])
         answers = dict(locked.answers or {})
         open_answers = dict(locked.open_answers or {})
         for code, value in cleaned.items():
@@ -404,8 +422,23 @@ def save_section(
         if move_to is not None:
             locked.current_section = clamp_page(move_to, len(pages))
         locked.version += 1
-        locked.save(update_fields=["answers", "open_answers", "current_section", "version", "updated_at"])
+        locked.save_marks = marks
+        locked.save(update_fields=["answers", "open_answers", "current_section", "version",
+                                   "save_marks", "updated_at"])
     return locked
+
+
+def save_order(data: Mapping[str, str]) -> SaveOrder | None:
+    """The (page load id, save number) a page sends with each save, or None when absent or
+    malformed (a page without JavaScript sends none, and its saves are never stale)."""
+    load = data.get("save_load") or ""
+    try:
+        number = int(data.get("save_number") or "")
+    except ValueError:
+        return None
+    if not _LOAD_ID_RE.match(load) or not 0 < number < 2**31:
+        return None
+    return load, number
 
 
 def missing_required(response: Response | None, pages: list[Section]) -> int | None:

@@ -147,6 +147,9 @@ class Response(models.Model):
     # Bumped on every save: lets a client or a test see that a save landed, and makes lost
     # updates visible (two saves always produce two versions).
     version = models.PositiveIntegerField(default=0)
+    # Page load id → the highest save number stored from it (answering.save_section): a save that
+    # reaches the server after a newer one from the same page is ignored. Random ids, no content.
+    save_marks = models.JSONField(default=dict, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.WEB)
     external_id = models.CharField(max_length=100, blank=True)
     started_at = models.DateTimeField(auto_now_add=True)

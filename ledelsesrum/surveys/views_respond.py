@@ -127,7 +127,8 @@ def _post(request, invitation, pages):
     try:
         # Valid fields are saved even when others are not, so a typo never costs the rest.
         response = answering.save_section(
-            response, index, page.cleaned, move_to=index if page.errors else target, pages=pages
+            response, index, page.cleaned, move_to=index if page.errors else target, pages=pages,
+            order=answering.save_order(request.POST),
         )
         if page.errors:
             context = _page_context(invitation, pages, index, page.raw, page.errors)
@@ -185,7 +186,8 @@ def respond_save(request, token: str):
     page = answering.clean_page(pages[index].page_questions, request.POST)
     response = answering.start_response(invitation)
     try:
-        answering.save_section(response, index, page.cleaned, move_to=index, pages=pages)
+        answering.save_section(response, index, page.cleaned, move_to=index, pages=pages,
+                               order=answering.save_order(request.POST))
     except answering.AnsweringClosed:
         return _private(render(request, "surveys/respond/_autosave.html", {"status": "closed"}))
     status = "partial" if page.errors else "saved"

@@ -305,3 +305,50 @@ def test_an_integrity_error_on_create_is_not_swallowed_for_other_reasons(monkeyp
     monkeypatch.setattr(Response.objects, "create", always_fails)
     with pytest.raises(Response.DoesNotExist):
         answering.start_response(invitation)
+
+
+@pytest.mark.django_db
+def test_a_save_arriving_after_a_newer_one_from_the_same_page_changes_nothing():
+    round, invitation = survey()
+    response = answering.start_response(invitation)
+    load = "3f2b7c1e-page-load"
+    answering.save_section(response, 0, {"F_AAR": 12, "F_UDD": "diplom"}, move_to=1, order=(load, 3))
+    # The autosave sent before "Næste" (number 1) arrives last: ignored, also its page move.
+    stale = answering.save_section(response, 0, {"F_AAR": 12, "F_UDD": None}, move_to=0, order=(load, 1))
+    assert stale.answers == {"F_AAR": 12, "F_UDD": "diplom"}
+    response.refresh_from_db()
+    assert response.answers == {"F_AAR": 12, "F_UDD": "diplom"} and response.current_section == 1
+    assert response.version == 1
+    # A repeat of the same number is stale too; a newer number or another page load applies.
+    answering.save_section(response, 0, {"F_UDD": None}, order=(load, 3))
+    answering.save_section(response, 0, {"F_AAR": 13}, order=(load, 4))
+    answering.save_section(response, 0, {"F_UDD": "master"}, order=("another-load-1", 1))
+    answering.save_section(response, 0, {"F_AAR": 14})  # no order (no JavaScript): always applied
+    response.refresh_from_db()
+    assert response.answers == {"F_AAR": 14, "F_UDD": "master"}
+    assert response.save_marks == {load: 4, "another-load-1": 1}
+
+
+@pytest.mark.django_db
+def test_only_the_most_recent_page_loads_are_remembered():
+    round, invitation = survey()
+    response = answering.start_response(invitation)
+    for i in range(answering.MAX_SAVE_MARKS + 5):
+        answering.save_section(response, 1, {"S1_1": 1 + i % 5}, order=(f"page-load-{i:03d}", 1))
+    response.refresh_from_db()
+    assert len(response.save_marks) == answering.MAX_SAVE_MARKS
+    assert "page-load-000" not in response.save_marks and "page-load-024" in response.save_marks
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    ({"save_load": "3f2b7c1e-aaaa", "save_number": "7"}, ("3f2b7c1e-aaaa", 7)),
+    ({}, None),
+    ({"save_load": "3f2b7c1e-aaaa"}, None),
+    ({"save_load": "3f2b7c1e-aaaa", "save_number": "x"}, None),
+    ({"save_load": "3f2b7c1e-aaaa", "save_number": "0"}, None),
+    ({"save_load": "short", "save_number": "2"}, None),
+    ({"save_load": "<script>alert(1)</script>", "save_number": "2"}, None),
+    ({"save_load": "3f2b7c1e-aaaa", "save_number": str(2**40)}, None),
+])
+def test_the_save_order_is_read_only_when_well_formed(data, expected):
+    assert answering.save_order(data) == expected
