@@ -99,15 +99,11 @@ def welch_from_stats(mean1: float, sd1: float, n1: int, mean2: float, sd2: float
 
 def benjamini_hochberg(pvalues: list[float]) -> list[float]:
     """Adjusted p-values (step-up, monotone, capped at 1) in the input order."""
-    m = len(pvalues)
-    order = sorted(range(m), key=lambda i: pvalues[i])
-    adjusted = [1.0] * m
-    running = 1.0
-    for rank in range(m, 0, -1):
-        i = order[rank - 1]
-        running = min(running, pvalues[i] * m / rank)
-        adjusted[i] = min(1.0, running)
-    return adjusted
+    from scipy.stats import false_discovery_control
+
+    if not pvalues:
+        return []
+    return [float(p) for p in false_discovery_control(pvalues, method="bh")]
 
 
 # --- the change table --------------------------------------------------------------------------
