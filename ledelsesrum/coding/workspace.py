@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from ledelsesrum.interviews.models import Interview, InterviewNote, PseudonymKey
 from ledelsesrum.lib.redact import redact
-from ledelsesrum.organisation.models import Leader
+from ledelsesrum.organisation.models import Leader, Unit
 from ledelsesrum.studies.models import Round, Study
 
 from . import study_codebook
@@ -87,14 +87,16 @@ def sources(study: Study) -> list[Source]:
         submitted_at__isnull=False,
     ).order_by("id")
     names: list[str] | None = None
+    unit_names: list[str] = []
     for response in responses:
         for code, text in sorted((response.open_answers or {}).items()):
             if not isinstance(text, str) or not text.strip():
                 continue
             if names is None:
                 names = list(Leader.objects.values_list("name", flat=True))
+                unit_names = list(Unit.objects.values_list("name", flat=True))
             out.append(
-                Source(f"answer:{response.pk}:{code}", redact(text, names), None, None, response.pk, str(code)[:64])
+                Source(f"answer:{response.pk}:{code}", redact(text, names, unit_names), None, None, response.pk, str(code)[:64])
             )
     return out
 
@@ -233,7 +235,8 @@ def edit_unit_text(unit: MeaningUnit, text: str) -> MeaningUnit:
         raise ValueError(_("Enheden skal have en tekst. Slå den sammen med en anden i stedet."))
     if len(text) > MAX_UNIT_CHARS:
         raise ValueError(_("Teksten er for lang (højst %(n)d tegn).") % {"n": MAX_UNIT_CHARS})
-    text = redact(text, list(Leader.objects.values_list("name", flat=True)))
+    text = redact(text, list(Leader.objects.values_list("name", flat=True)),
+                  list(Unit.objects.values_list("name", flat=True)))
     with transaction.atomic():
         if unit.condensed.strip() in {"", shorten(unit.text)}:
             unit.condensed = shorten(text)
