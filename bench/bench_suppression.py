@@ -17,7 +17,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ledelsesrum.analysis.suppression import Cell, Protector, protect_cached  # noqa: E402
+from ledelsesrum.disclosure.suppression import Cell, Protector, protect_cached  # noqa: E402
 
 
 def municipality(respondents: int, seed: int = 1, leaves_per_district: int = 5):

@@ -4,40 +4,22 @@
 results page, the CSV/XLSX/JSON exports and ``ledelsesrum results`` all render from it and never
 from the database, so there is exactly one place where a figure can be withheld: here.
 
-How a figure is protected (ANONYMITY.md; the rules are applied *per item*, on the respondents who
-actually answered that item):
+This module loads a closed round and shapes the payload; *what* may be published is decided by
+``ledelsesrum.disclosure.policy.decide`` (every rule, Django-free) and the payload is checked
+afterwards by ``ledelsesrum.disclosure.audit`` (independent of the policy; the release fails
+closed on a finding). The model, in brief (docs/anonymity.md has the whole of it):
 
-* **Atoms** are the distinct combinations of (unit, area, level, seniority band, span band). Every
-  published group ("cell") is a union of atoms, so every published count, sum and distribution is
-  a linear function of atom figures — which is what ``suppression.protect`` reasons about.
-* **Families.** Each kind of figure is protected as its own table of linear figures:
-
-  - *count/mean* — ``protect(cells, per-atom n, k)``: groups with 0 < n < k and every group from
-    which one could be worked out (subtraction, hierarchy residuals, overlaps) lose n, mean and
-    everything else. The mean is a sum over the same atoms, so protecting n protects the sum.
-  - *unanimous small groups* — a group with n < 2k where everyone gave the same answer keeps n but
-    loses its mean (and its distribution); its sum is then protected like a primary cell.
-  - *distribution* — a group shows a distribution only when n ≥ 2k (below 2k a distribution always
-    has a 0 % or a cell under k), and only if the same holds for everything derivable from it:
-    ``protect(cells, per-atom n, 2k)``. Breakdown groups then show three bands (høj = 1+2,
-    nogen = 3, lav = 4+5), each band protected as a table of its own (no band count 1..k−1 shown
-    or derivable). Only the total may show all five categories (and a standard deviation),
-    when none of them is 1..k−1: five-category figures of a single cell can not be subtracted
-    from anything.
-  - *scales* — n = respondents with a valid scale score; ``protect`` on those counts, and a scale
-    cell is also withheld wherever one of its items' mean is withheld (a scale score minus its
-    other items would approximate the withheld item). The converse is not needed: a scale score is
-    a mean of per-respondent means over *different* item sets, not a linear function of item
-    figures, so a withheld scale cell can not be rebuilt from its published items — and the items
-    are protected on their own.
-  - *group sizes* (responses per group in the breakdown header) — ``protect`` on response counts.
-
-* **Thresholds.** k = ``study.anonymity_threshold``; items marked sensitive (and scales containing
-  one) use ``study.sensitive_threshold``; open answers need ``study.open_text_threshold``.
-* **Audit.** After composing, ``disclosure_audit.attack`` checks every published count family
-  with linear programming. It runs when ``audit=True``, in DEBUG, and otherwise when the problem is
-  small enough to be cheap (see ``AUDIT_MAX_WORK``). A finding raises ``DisclosureError`` — the
-  results are refused rather than published.
+* **Atoms** are the distinct combinations of (unit, area, level, seniority band, span band) of
+  the round's frozen membership. Every published group ("cell") is a union of atoms, so every
+  published count, sum and distribution is a linear function of atom figures.
+* **The unit tree is frozen per round** (``Round.unit_tree``, taken at launch): a reorganisation
+  after the release changes no group of an old round.
+* **Earlier releases** of the round (``prior``) are the attacker's knowledge: a new release (a
+  threshold raised) may only withhold more than they did.
+* **Reasons** are not figures: every withheld figure has the one reason ``withheld`` (a reason
+  such as "everyone answered the same" or "fewer than k" would itself tell the attacker
+  something); only ``no_answers`` (n = 0, itself a published count) and ``total_only`` (a fixed
+  rule of the layout) are distinguished.
 """
 
 from __future__ import annotations
@@ -46,18 +28,20 @@ import json
 import logging
 import random
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 import numpy as np
-from django.conf import settings
 from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from scipy import sparse
 
+from ledelsesrum.disclosure import audit as disclosure_audit
+from ledelsesrum.disclosure import policy
+from ledelsesrum.disclosure.suppression import CannotProtect, Cell
 from ledelsesrum.lib import segments
 
 from . import stats
@@ -67,26 +51,16 @@ log = logging.getLogger(__name__)
 FORMAT = "ledelsesrum.results/1"
 BREAKDOWN_KEYS = ("area", "level", "seniority_band", "span_band", "unit")
 _SEGMENT_FIELDS = ("unit_id", "area", "level", "seniority_band", "span_band")
-# attack() solves an LP per sensitive atom; above this many (atoms × published cells × families)
-# it is skipped in production (always run in tests and DEBUG).
-AUDIT_MAX_WORK = 2_000_000
 
-# Reason codes for withheld figures (the renderers translate them; see REASON_TEXT).
-R_BELOW = "below_threshold"  # 0 < n < k
-R_COMPLEMENT = "complementary"  # withheld so that a small group can not be worked out
-R_NO_ANSWERS = "no_answers"  # nobody in the group answered
-R_UNANIMOUS = "unanimous"  # everyone in a group under 2k answered the same
-R_SMALL_CELLS = "small_cells"  # a distribution would show a category with 1..k-1 answers or 0 %
-R_ITEM_WITHHELD = "item_withheld"  # scale withheld because one of its items is withheld
+# Reason codes in the payload (the renderers translate them; see REASON_TEXT).
+R_WITHHELD = "withheld"  # withheld to protect anonymity (the one reason for any withheld figure)
+R_NO_ANSWERS = "no_answers"  # nobody in the group answered (n = 0 is itself published)
 R_TOTAL_ONLY = "total_only"  # five-category figures and sd are shown for the total only
+PUBLIC_REASONS = frozenset({R_WITHHELD, R_NO_ANSWERS, R_TOTAL_ONLY})
 
 REASON_TEXT = {
-    R_BELOW: "Skjult – færre end {k} svar",
-    R_COMPLEMENT: "Skjult – ellers kunne en mindre gruppe regnes ud",
+    R_WITHHELD: "Skjult af hensyn til anonymiteten",
     R_NO_ANSWERS: "Ingen svar",
-    R_UNANIMOUS: "Skjult – alle i en lille gruppe svarede det samme",
-    R_SMALL_CELLS: "Fordelingen skjules – for få svar i en eller flere kategorier",
-    R_ITEM_WITHHELD: "Skjult – et af skalaens spørgsmål er skjult for gruppen",
     R_TOTAL_ONLY: "Vises kun for alle svar samlet",
 }
 
@@ -104,14 +78,14 @@ class ResultsNotReleased(Exception):
 
 
 class DisclosureError(Exception):
-    """The final audit found a withheld figure that could be worked out; nothing is published."""
+    """The audit found a figure that could be worked out; nothing new is published."""
 
-    def __init__(self, findings: Sequence[Any]) -> None:
+    def __init__(self, findings: Sequence[Any], message: str | None = None) -> None:
         self.findings = list(findings)
-        super().__init__(
+        super().__init__(message or (
             _("Resultaterne kan ikke vises sikkert (anonymitetskontrollen fandt %(n)s problem(er)).")
             % {"n": len(self.findings)}
-        )
+        ))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -122,43 +96,47 @@ def compute_results(
     round,
     *,
     include_open_answers: bool = False,
-    audit: bool | None = None,
+    audit: bool = True,
     diagnostics: dict | None = None,
     progress: Any = None,
+    prior: Sequence[dict] = (),
 ) -> dict:
     """All results of a CLOSED round, with disclosure control applied. See the module docstring.
 
-    ``audit``: True/False forces the final LP audit on/off; None runs it in DEBUG or when cheap.
-    ``diagnostics``: a dict filled with sizes and timings (for the benchmark).
-    Raises ``ResultsNotReleased`` for a round that is not closed and ``DisclosureError`` when the
-    audit finds anything derivable.
+    ``prior``: the payloads of the round's earlier releases (everything ever published); the new
+    payload withholds everything they withheld and is audited together with them.
+    ``audit=False`` skips the final audit (only benchmarks do). ``diagnostics``: a dict filled
+    with sizes and timings. Raises ``ResultsNotReleased`` for a round that is not closed and
+    ``DisclosureError`` when the audit finds anything derivable.
     """
     from ledelsesrum.studies.models import Round
 
     if round is None or round.status != Round.Status.CLOSED:
         raise ResultsNotReleased(round)
-    study = round.study
-    builder = _Builder(round, study)
+    builder = _Builder(round, round.study)
     builder.progress = progress
-    result = builder.build()
+    try:
+        result = builder.build(prior=prior)
+    except CannotProtect as exc:
+        raise DisclosureError([], _(
+            "Tal, der allerede er frigivet, ville sammen med en ny frigivelse afsløre en lille "
+            "gruppe. Den nye frigivelse er afvist; den tidligere gælder fortsat."
+        )) from exc
     if include_open_answers:
         result["open_answers"] = open_answers(round)
-    run_audit = audit if audit is not None else (
-        settings.DEBUG or builder.audit_work() <= AUDIT_MAX_WORK
-    )
-    if run_audit:
+    if audit:
         started = time.perf_counter()
-        builder.run_audit()
+        report = builder.run_audit(result, prior)
         builder.timings["audit"] = time.perf_counter() - started
-    result["audited"] = bool(run_audit)
+        result["audit"] = report.summary()
+    result["audited"] = bool(audit)
     if diagnostics is not None:
         diagnostics.update({
             "respondents": builder.n_responses,
             "items": len(builder.items),
             "atoms": builder.n_atoms,
             "cells": len(builder.keys),
-            "protect_runs": builder.protector.calls,
-            "protect_seconds": builder.protector.seconds,
+            "protect_runs": builder.protect_runs,
             "timings": dict(builder.timings),
         })
     return result
@@ -178,56 +156,44 @@ def latest_closed_round(study, kind: str = "main"):
 def reason_text(code: str | None, k: int | None = None) -> str:
     if not code:
         return ""
-    return _(REASON_TEXT.get(code, "Skjult")).format(k=k if k is not None else "k")
+    return _(REASON_TEXT.get(code, REASON_TEXT[R_WITHHELD])).format(k=k if k is not None else "k")
 
 
-# ---------------------------------------------------------------------------------------------
-# Disclosure control plumbing
+def prior_from_payloads(payloads: Sequence[dict]) -> policy.Prior | None:
+    """What every earlier release showed: a figure counts as shown only if all of them showed it."""
+    if not payloads:
+        return None
+    prior = policy.Prior()
 
+    def meet(current: set[str] | None, new: set[str]) -> set[str]:
+        return set(new) if current is None else current & new
 
-class _Protector:
-    """Calls ``suppression`` for one round's cell structure, with caches.
-
-    Counts are capped at k before the call: whether a cell or residual is 0, 1..k−1 or ≥ k — all
-    that decides what must be protected — is unchanged by the cap, and most items then share one
-    count pattern, so the algebra runs a handful of times instead of once per item and family.
-
-    ``primary`` names cells that must be protected for a reason other than their count (a
-    unanimous small group's mean; a scale cell whose item is withheld): they are withheld, and so
-    is every cell from which they could be worked out.
-    """
-
-    def __init__(self, cells: list, relations: list[tuple[str, list[str]]],
-                 table_of: dict[str, str]) -> None:
-        from .suppression import Protector
-
-        self.cells = cells
-        self.table_of = table_of
-        n_atoms = 1 + max((max(c.atoms) for c in cells if c.atoms), default=-1)
-        keyset = {c.key for c in cells}
-        # Only exact partitions are relations; a parent missing a child is not one.
-        relations = [
-            (parent, children) for parent, children in relations
-            if parent in keyset and children and all(ch in keyset for ch in children)
-        ]
-        self.structure = Protector(cells, n_atoms, relations=relations)
-        self._cache: dict[tuple, frozenset[str]] = {}
-        self.calls = 0
-        self.seconds = 0.0
-
-    def __call__(self, counts: np.ndarray, k: int, primary: Iterable[str] = ()) -> frozenset[str]:
-        capped = np.minimum(np.rint(counts).astype(np.int64), k)
-        prim = frozenset(primary)
-        key = (k, capped.tobytes(), prim)
-        hit = self._cache.get(key)
-        if hit is not None:
-            return hit
-        started = time.perf_counter()
-        self.calls += 1
-        out = frozenset(self.structure.protect(capped, k, primary=prim)) | prim
-        self._cache[key] = out
-        self.seconds += time.perf_counter() - started
-        return out
+    counts: set[str] | None = None
+    for payload in payloads:
+        shown = {g["key"] for b in payload.get("breakdowns", []) for g in b["groups"]
+                 if g["responses"].get("n") is not None}
+        counts = meet(counts, shown)
+        for item in payload.get("items", []):
+            code = item["code"]
+            cells = item["cells"]
+            prior.item_n[code] = meet(prior.item_n.get(code),
+                                      {k for k, c in cells.items() if c.get("n") is not None})
+            prior.item_mean[code] = meet(prior.item_mean.get(code),
+                                         {k for k, c in cells.items() if c.get("mean") is not None})
+            prior.item_dist[code] = meet(prior.item_dist.get(code),
+                                         {k for k, c in cells.items() if c.get("distribution")})
+            total = cells.get("total") or {}
+            five = bool(total.get("distribution") and total["distribution"].get("bands") == 5)
+            prior.item_five[code] = prior.item_five.get(code, True) and five
+        for scale in payload.get("scales", []):
+            code = scale["code"]
+            cells = scale["cells"]
+            prior.scale_n[code] = meet(prior.scale_n.get(code),
+                                       {k for k, c in cells.items() if c.get("n") is not None})
+            prior.scale_mean[code] = meet(prior.scale_mean.get(code),
+                                          {k for k, c in cells.items() if c.get("mean") is not None})
+    prior.counts = counts
+    return prior
 
 
 # ---------------------------------------------------------------------------------------------
@@ -282,11 +248,15 @@ class _Builder:
     def __init__(self, round, study) -> None:
         self.round = round
         self.study = study
-        self.k = int(study.anonymity_threshold)
-        self.k_sensitive = max(int(study.sensitive_threshold), self.k)
-        self._audit_families: list[tuple[str, list[str], np.ndarray, int]] = []
+        self.thresholds = policy.Thresholds(
+            k=int(study.anonymity_threshold),
+            sensitive=max(int(study.sensitive_threshold), int(study.anonymity_threshold)),
+            open_text=int(study.open_text_threshold),
+        )
+        self.k = self.thresholds.k
         self.progress: Any = None  # callable(done, total, message) or None
         self.timings: dict[str, float] = {}
+        self.protect_runs = 0
 
     def _tick(self, name: str, started: float) -> float:
         now = time.perf_counter()
@@ -342,7 +312,7 @@ class _Builder:
 
     # -- groups --------------------------------------------------------------------------------
     def _build_groups(self) -> None:
-        from ledelsesrum.organisation.models import Unit
+        from ledelsesrum.studies.rounds import frozen_unit_tree
 
         atoms = self.atoms
         all_atoms = np.arange(self.n_atoms)
@@ -365,14 +335,11 @@ class _Builder:
             groups.extend(table)
             relations.append(("total", [g.key for g in table]))
 
-        # Units as a tree: a unit's cell is every response in its subtree.
-        unit_ids = {seg[0] for seg in atoms if seg[0] is not None}
-        parents: dict[int, int | None] = {}
-        names: dict[int, str] = {}
-        if unit_ids:
-            for uid, name, parent in Unit.objects.values_list("id", "name", "parent_id"):
-                parents[uid] = parent
-                names[uid] = name
+        # Units as a tree — the round's frozen tree, not today's: a unit's cell is every
+        # response in its subtree as it was when the round was launched.
+        tree = frozen_unit_tree(self.round)
+        parents = {uid: parent for uid, (parent, _name) in tree.items()}
+        names = {uid: name for uid, (_parent, name) in tree.items()}
         members: dict[int, list[int]] = {}
         no_unit: list[int] = []
         direct: set[int] = set()
@@ -424,57 +391,99 @@ class _Builder:
         self.groups = groups
         self.breakdowns = breakdowns
         self.relations = relations
-        # Incidence matrix cells × atoms for aggregating atom figures to groups.
-        inc = np.zeros((len(groups), self.n_atoms), dtype=np.float64)
-        for gi, g in enumerate(groups):
-            inc[gi, g.atoms] = 1.0
-        self.incidence = inc
+        self.keys = [g.key for g in groups]
+        self.key_index = {key: i for i, key in enumerate(self.keys)}
+        # Sparse incidence cells × atoms for aggregating atom figures to groups.
+        indptr = np.cumsum([0] + [len(g.atoms) for g in groups])
+        indices = np.concatenate([g.atoms for g in groups]) if groups else np.zeros(0, np.int64)
+        self.incidence = sparse.csr_matrix(
+            (np.ones(indices.size), indices, indptr), shape=(len(groups), self.n_atoms))
+
+    # -- per-atom data for the policy ----------------------------------------------------------
+    def _atom_data(self) -> tuple[np.ndarray, list[policy.ItemData], list[policy.ScaleData]]:
+        n_items = len(self.items)
+        responses = np.bincount(self.atom_index, minlength=self.n_atoms).astype(np.int64)
+        item_data: list[policy.ItemData] = []
+        if n_items:
+            V = self.matrix_int  # respondents × items, 0..5
+            flat = (self.atom_index[:, None] * (n_items * 6) + np.arange(n_items)[None, :] * 6 + V)
+            self.atom_cat = np.bincount(flat.ravel(), minlength=self.n_atoms * n_items * 6).reshape(
+                self.n_atoms, n_items, 6).astype(np.int64)
+            for item in self.items:
+                item_data.append(policy.ItemData(item.code, self.atom_cat[:, item.column, :],
+                                                 item.sensitive))
+        else:
+            self.atom_cat = np.zeros((self.n_atoms, 0, 6), dtype=np.int64)
+        scale_data: list[policy.ScaleData] = []
+        self.scale_scores: dict[str, np.ndarray] = {}
+        for code, items in self._scale_items().items():
+            sub = self.matrix[:, [it.column for it in items]]
+            scores = stats.scale_scores(sub, [it.reverse for it in items])
+            self.scale_scores[code] = scores
+            ok = ~np.isnan(scores)
+            idx = self.atom_index[ok]
+            s = scores[ok]
+            scale_data.append(policy.ScaleData(
+                code, [it.code for it in items],
+                np.bincount(idx, minlength=self.n_atoms).astype(np.int64),
+                np.bincount(idx, weights=(s > 1e-9), minlength=self.n_atoms).astype(np.int64),
+                np.bincount(idx, weights=(s < 100 - 1e-9), minlength=self.n_atoms).astype(np.int64),
+                any(it.sensitive for it in items),
+            ))
+        return responses, item_data, scale_data
+
+    def _scale_items(self) -> dict[str, list[_Item]]:
+        by_scale: dict[str, list[_Item]] = {}
+        for item in self.items:
+            if item.scale_code:
+                by_scale.setdefault(item.scale_code, []).append(item)
+        return by_scale
 
     # -- the whole thing -----------------------------------------------------------------------
-    def build(self) -> dict:
-        from .suppression import Cell
-
+    def build(self, prior: Sequence[dict] = ()) -> dict:
         t = time.perf_counter()
         self._load_items()
         self._load_responses()
         t = self._tick("load", t)
         self._build_groups()
-        t = self._tick("groups", t)
-        keys = [g.key for g in self.groups]
-        self.keys = keys
         self.cells = [Cell(g.key, frozenset(int(a) for a in g.atoms)) for g in self.groups]
-        table_of = {g.key: g.breakdown for g in self.groups}
-        self.protector = _Protector(self.cells, self.relations, table_of)
+        self.layout = policy.Layout(self.cells, self.n_atoms, relations=self.relations)
+        t = self._tick("groups", t)
+        responses, item_data, scale_data = self._atom_data()
+        self.responses_per_atom = responses
+        t = self._tick("atoms", t)
 
-        # Responses per group.
-        resp_atoms = np.bincount(self.atom_index, minlength=self.n_atoms).astype(np.float64)
-        resp_cells = self.incidence @ resp_atoms
-        w_resp = self.protector(resp_atoms, self.k)
-        self._audit_families.append(
-            ("responses", [x for x in keys if x not in w_resp], resp_atoms, self.k)
-        )
-        self._withheld_resp = w_resp
+        def tick(done: int, total: int, code: str) -> None:
+            if self.progress is not None:
+                self.progress(done, total, _("Beregner %(code)s") % {"code": code})
 
-        items_out, item_mean_withheld = self._items()
-        t = self._tick("items", t)
-        scales_out = self._scales(item_mean_withheld)
-        t = self._tick("scales", t)
+        decision = policy.decide(self.layout, responses, item_data, scale_data, self.thresholds,
+                                 prior=prior_from_payloads(prior), progress=tick)
+        self.decision = decision
+        self.protect_runs = decision.protect_runs
+        for name, seconds in decision.timings.items():
+            self.timings[f"decide_{name}"] = seconds
+        t = self._tick("decide", t)
+        items_out = self._items()
+        scales_out = self._scales()
+        t = self._tick("shape", t)
 
+        resp_cells = np.asarray(self.incidence @ responses).ravel()
+        w_resp = decision.counts_withheld
         breakdowns_out = []
         for bkey, label in [("total", _("I alt")), *[(f, _(lbl)) for f, lbl in segments.BREAKDOWNS],
                             ("unit", _("Enhed"))]:
             groups_out = []
             for g in self.breakdowns.get(bkey, []):
-                gi = keys.index(g.key)
+                gi = self.key_index[g.key]
                 entry: dict[str, Any] = {"key": g.key, "label": g.label}
                 if bkey == "unit":
                     entry["parent"] = g.parent
                     entry["depth"] = g.depth
-                entry["responses"] = _count_figure(int(resp_cells[gi]), g.key in w_resp, self.k)
+                entry["responses"] = _count_figure(int(resp_cells[gi]), g.key in w_resp)
                 groups_out.append(entry)
             breakdowns_out.append({"key": bkey, "label": label, "groups": groups_out})
 
-        total_n = self.n_responses
         return {
             "format": FORMAT,
             "released": True,
@@ -489,74 +498,28 @@ class _Builder:
             },
             "thresholds": {
                 "k": self.k,
-                "sensitive": self.k_sensitive,
-                "open_text": int(self.study.open_text_threshold),
+                "sensitive": self.thresholds.sensitive,
+                "open_text": self.thresholds.open_text,
             },
-            "responses": _count_figure(total_n, "total" in w_resp, self.k),
+            "responses": _count_figure(self.n_responses, "total" in w_resp),
             "breakdowns": breakdowns_out,
             "scales": scales_out,
             "items": items_out,
         }
 
     # -- items ---------------------------------------------------------------------------------
-    def _items(self) -> tuple[list[dict], dict[str, frozenset[str]]]:
-        n_items = len(self.items)
+    def _items(self) -> list[dict]:
+        if not self.items:
+            return []
         keys = self.keys
-        if n_items == 0:
-            return [], {}
-        # Per atom, per item, per category 0..5 (0 = not answered / "Ved ikke").
-        V = self.matrix_int  # respondents × items, 0..5
-        flat = (self.atom_index[:, None] * (n_items * 6) + np.arange(n_items)[None, :] * 6 + V)
-        atom_cat = np.bincount(flat.ravel(), minlength=self.n_atoms * n_items * 6).reshape(
-            self.n_atoms, n_items, 6
-        ).astype(np.float64)
-        cell_cat = (self.incidence @ atom_cat.reshape(self.n_atoms, -1)).reshape(
-            len(keys), n_items, 6
-        )
+        n_items = len(self.items)
+        cell_cat = np.asarray(self.incidence @ self.atom_cat.reshape(self.n_atoms, -1)).reshape(
+            len(keys), n_items, 6)
         out = []
-        mean_withheld: dict[str, frozenset[str]] = {}
-        for number, item in enumerate(self.items):
-            if self.progress is not None:
-                self.progress(number, n_items, _("Beregner %(code)s") % {"code": item.code})
-            j = item.column
-            k = self.k_sensitive if item.sensitive else self.k
-            a_counts = atom_cat[:, j, 1:]  # atoms × 5
-            c_counts = cell_cat[:, j, 1:]  # cells × 5
-            atom_n = a_counts.sum(axis=1)
-            cell_n = c_counts.sum(axis=1)
-
-            # n (and everything else) withheld.
-            w_n = self.protector(atom_n, k)
-            self._audit_families.append((f"item:{item.code}:n", [x for x in keys if x not in w_n],
-                                         atom_n, k))
-            # Unanimous groups under 2k lose their mean; the sum is protected like a primary cell.
-            unan_mask = (cell_n > 0) & (cell_n < 2 * k) & (c_counts.max(axis=1) == cell_n)
-            unanimous = {keys[i] for i in np.flatnonzero(unan_mask) if keys[i] not in w_n}
-            w_mean = set(w_n)
-            if unanimous:
-                w_mean |= self.protector(atom_n, k, primary=unanimous)
-                w_mean |= unanimous
-            # Distribution: see _distribution_withheld — exact rules that need no extra algebra.
-            w_dist = set(w_mean) | self._distribution_withheld(c_counts, cell_n, k, w_n | w_mean)
-            w_band: set[str] = set()
-            shown_dist = [x for x in keys if x not in w_dist]
-            bands_atoms = np.stack(
-                [a_counts[:, [i - 1 for i in band]].sum(axis=1) for band in stats.THREE_BANDS],
-                axis=1,
-            )
-            for b in range(3):
-                self._audit_families.append(
-                    (f"item:{item.code}:band{b}", shown_dist, bands_atoms[:, b], k)
-                )
-            mean_withheld[item.code] = frozenset(w_mean)
-
-            figures = _ItemFigures(c_counts, item.reverse)
-            cells_out: dict[str, dict] = {}
-            for i, key in enumerate(keys):
-                cells_out[key] = self._item_cell(
-                    key, figures, i, k,
-                    w_n=w_n, unanimous=unanimous, w_mean=w_mean, w_dist=w_dist, w_band=w_band,
-                )
+        for item in self.items:
+            d = self.decision.items[item.code]
+            figures = _ItemFigures(cell_cat[:, item.column, 1:], item.reverse)
+            cells_out = {key: self._item_cell(key, figures, i, d) for i, key in enumerate(keys)}
             out.append({
                 "code": item.code,
                 "text": item.text,
@@ -564,86 +527,18 @@ class _Builder:
                 "subtheme": item.subtheme or None,
                 "reverse": item.reverse,
                 "sensitive": item.sensitive,
-                "k": k,
+                "k": d.k,
                 "labels": list(item.labels),
                 "band_labels": _band_labels(item),
                 "cells": cells_out,
             })
-        return out, mean_withheld
+        return out
 
-    def _distribution_withheld(
-        self, c_counts: np.ndarray, cell_n: np.ndarray, k: int, hidden: set[str]
-    ) -> set[str]:
-        """Cells whose answer distribution (three bands) must be withheld.
-
-        A distribution is shown for a group only when it has at least 2k answers and every band
-        holds 0 or at least k of them (ANONYMITY.md: no cell between 1 and k-1, no 0/100 % under
-        2k). Within a breakdown table it is all or none: one hidden group's bands would otherwise
-        be the total's minus its siblings'. Sums of bands that are 0 or ≥ k are 0 or ≥ k, so a
-        table that passes never exposes the total. Across tables, a group nested in a group of
-        another table (a unit inside an area) must leave a difference that passes the same test;
-        if not, the table of the smaller group shows no distributions.
-        """
-        keys = self.keys
-        bands = np.stack([c_counts[:, [i - 1 for i in band]].sum(axis=1)
-                          for band in stats.THREE_BANDS], axis=1)
-
-        def passes(n: np.ndarray, b: np.ndarray) -> np.ndarray:
-            return (n == 0) | ((n >= 2 * k) & ((b == 0) | (b >= k)).all(axis=1))
-
-        ok = passes(cell_n, bands)
-        table = self._cell_table
-        withheld_tables: set[str] = set()
-        for i, key in enumerate(keys):
-            if not ok[i] or (key in hidden and cell_n[i] > 0):
-                withheld_tables.add(table[i])
-        pairs = self._nested_pairs
-        changed = True
-        while changed:
-            changed = False
-            for big, small in pairs:
-                tb, ts = table[big], table[small]
-                if tb in withheld_tables or ts in withheld_tables:
-                    continue
-                d_n = cell_n[big:big + 1] - cell_n[small:small + 1]
-                d_b = bands[big:big + 1] - bands[small:small + 1]
-                if not passes(d_n, d_b)[0]:
-                    withheld_tables.add(ts)
-                    changed = True
-        if not withheld_tables:
-            return set()
-        return {keys[i] for i in range(len(keys)) if table[i] in withheld_tables}
-
-    @cached_property
-    def _cell_table(self) -> list[str]:
-        table_of = {g.key: g.breakdown for g in self.groups}
-        return [table_of[key] for key in self.keys]
-
-    @cached_property
-    def _nested_pairs(self) -> list[tuple[int, int]]:
-        """(big, small) cell indices from different tables where small's atoms lie inside big's.
-
-        Count-independent: computed once per round with a sparse product."""
-        from scipy import sparse
-
-        inc = sparse.csr_matrix(self.incidence > 0, dtype=np.int32)  # rows follow self.keys
-        sizes = np.asarray(inc.sum(axis=1)).ravel()
-        inter = (inc @ inc.T).tocoo()
-        table = self._cell_table
-        pairs = []
-        for a, b, v in zip(inter.row.tolist(), inter.col.tolist(), inter.data.tolist(), strict=True):
-            if a == b or table[a] == table[b] or table[a] == "total" or table[b] == "total":
-                continue
-            if v == sizes[b] and sizes[b] < sizes[a]:
-                pairs.append((a, b))
-        return pairs
-
-    def _item_cell(self, key: str, f: _ItemFigures, i: int, k: int, *, w_n, unanimous,
-                   w_mean, w_dist, w_band) -> dict:
+    @staticmethod
+    def _item_cell(key: str, f: _ItemFigures, i: int, d: policy.ItemDecision) -> dict:
         n = f.n[i]
-        if key in w_n:
-            reason = R_BELOW if 0 < n < k else R_COMPLEMENT
-            return _withheld_cell(reason)
+        if key in d.n_withheld:
+            return _withheld_cell(R_WITHHELD)
         wf: dict[str, str] = {}
         cell: dict[str, Any] = {
             "n": n, "mean": None, "mean_100": None, "sd": None, "distribution": None,
@@ -652,81 +547,53 @@ class _Builder:
         if n == 0:
             cell["reason"] = R_NO_ANSWERS
             return cell
-        if key in w_mean:
-            wf["mean"] = R_UNANIMOUS if key in unanimous else R_COMPLEMENT
-            wf["distribution"] = wf["mean"]
+        if key in d.mean_withheld:
+            wf["mean"] = wf["distribution"] = R_WITHHELD
             return cell
         cell["mean"] = round(f.mean[i], 2)
         cell["mean_100"] = round(f.mean_100[i], 1)
-        counts = f.counts[i]
-        bands = f.bands[i]
-        if key in w_dist:
-            own_small = n < 2 * k or any(0 < c < k for c in bands)
-            wf["distribution"] = R_SMALL_CELLS if own_small else R_COMPLEMENT
-        elif key in w_band:
-            small = any(0 < c < k for c in bands)
-            wf["distribution"] = R_SMALL_CELLS if small else R_COMPLEMENT
-        elif key == "total" and all(c == 0 or c >= k for c in counts):
+        if key in d.dist_withheld:
+            wf["distribution"] = R_WITHHELD
+        elif key == "total" and d.five:
+            counts = f.counts[i]
             cell["distribution"] = {
                 "bands": 5, "counts": list(counts), "percent": stats.percentages(counts),
             }
             cell["sd"] = round(f.sd[i], 2) if n >= 2 else None
         else:
+            bands = f.bands[i]
             cell["distribution"] = {
                 "bands": 3, "counts": list(bands), "percent": stats.percentages(bands),
             }
             if key == "total":
-                wf["five_bands"] = R_SMALL_CELLS
+                wf["five_bands"] = R_WITHHELD
         if cell["sd"] is None:
-            wf["sd"] = R_TOTAL_ONLY if key != "total" else R_SMALL_CELLS
+            wf["sd"] = R_TOTAL_ONLY if key != "total" else R_WITHHELD
         return cell
 
     # -- scales --------------------------------------------------------------------------------
-    def _scales(self, item_mean_withheld: dict[str, frozenset[str]]) -> list[dict]:
+    def _scales(self) -> list[dict]:
         keys = self.keys
-        by_scale: dict[str, list[_Item]] = {}
-        for item in self.items:
-            if item.scale_code:
-                by_scale.setdefault(item.scale_code, []).append(item)
         meta = _bank_scales()
         out = []
-        for code, items in by_scale.items():
-            cols = [it.column for it in items]
-            rev = [it.reverse for it in items]
-            sub = self.matrix[:, cols]
-            scores = stats.scale_scores(sub, rev)
+        for code, items in self._scale_items().items():
+            d = self.decision.scales[code]
+            scores = self.scale_scores[code]
             ok = ~np.isnan(scores)
-            k = self.k_sensitive if any(it.sensitive for it in items) else self.k
             idx = self.atom_index[ok]
             s = scores[ok]
             atom_n = np.bincount(idx, minlength=self.n_atoms).astype(np.float64)
             atom_sum = np.bincount(idx, weights=s, minlength=self.n_atoms)
-            cell_n = self.incidence @ atom_n
-            cell_sum = self.incidence @ atom_sum
-
-            w_own = self.protector(atom_n, k)
-            w = set(w_own)
-            item_w: set[str] = set()
-            for it in items:
-                item_w |= item_mean_withheld.get(it.code, frozenset())
-            extra = item_w - w
-            if extra:
-                w |= self.protector(atom_n, k, primary=extra)
-                w |= extra
-            self._audit_families.append((f"scale:{code}:n", [x for x in keys if x not in w],
-                                         atom_n, k))
-            alpha = stats.cronbach_alpha(sub, rev)
+            cell_n = np.asarray(self.incidence @ atom_n).ravel()
+            cell_sum = np.asarray(self.incidence @ atom_sum).ravel()
+            sub = self.matrix[:, [it.column for it in items]]
+            alpha = stats.cronbach_alpha(sub, [it.reverse for it in items])
+            k = d.k
             cells_out: dict[str, dict] = {}
             for i, key in enumerate(keys):
                 n = int(round(cell_n[i]))
-                if key in w:
-                    if 0 < n < k:
-                        reason = R_BELOW
-                    elif key in w_own or key not in item_w:
-                        reason = R_COMPLEMENT
-                    else:
-                        reason = R_ITEM_WITHHELD
-                    cells_out[key] = _withheld_cell(reason, scale=True)
+                if key in d.n_withheld:
+                    cells_out[key] = _withheld_cell(R_WITHHELD, scale=True)
                     continue
                 cell: dict[str, Any] = {
                     "n": n, "mean": None, "sd": None, "withheld": False, "reason": None,
@@ -734,14 +601,17 @@ class _Builder:
                 }
                 if n == 0:
                     cell["reason"] = R_NO_ANSWERS
+                elif key in d.mean_withheld:
+                    cell["withheld_figures"]["mean"] = R_WITHHELD
                 else:
                     cell["mean"] = round(float(cell_sum[i] / n), 1)
                     if key == "total" and n >= 2 * k:
                         cell["sd"] = round(float(np.std(s, ddof=1)), 1) if n >= 2 else None
                     else:
-                        cell["withheld_figures"]["sd"] = R_TOTAL_ONLY if key != "total" else R_BELOW
+                        cell["withheld_figures"]["sd"] = (
+                            R_TOTAL_ONLY if key != "total" else R_WITHHELD)
                 cells_out[key] = cell
-            total_published = "total" not in w and alpha.n >= k
+            total_published = cells_out["total"]["mean"] is not None and alpha.n >= k
             m = meta.get(code, {})
             out.append({
                 "code": code,
@@ -756,7 +626,7 @@ class _Builder:
                     "n": alpha.n if total_published else None,
                     "items": alpha.items,
                     "withheld": not total_published,
-                    "reason": None if total_published else R_BELOW,
+                    "reason": None if total_published else R_WITHHELD,
                 },
                 "cells": cells_out,
             })
@@ -769,43 +639,43 @@ class _Builder:
         return np.where(ok, m, 0).astype(np.int64)
 
     # -- audit ---------------------------------------------------------------------------------
-    def audit_work(self) -> int:
-        total = 0
-        for _name, published, _counts, _k in self._audit_families:
-            total += self.n_atoms * max(1, len(published))
-        return total
-
-    def run_audit(self) -> None:
-        """Every published count family through the independent attacker; refuse on a hit.
-
-        Uses `attack_linear` (exactly the LP attacker with empty atoms known, see its docstring)
-        so that a whole release can be audited in seconds; the tests also run the LP version.
-        """
-        from .disclosure_audit import attack_linear
-
-        cell_by_key = {c.key: c for c in self.cells}
-        findings: list[Any] = []
-        seen: set[tuple] = set()
-        for name, published, counts, k in self._audit_families:
-            if not published:
-                continue
-            real = np.rint(counts).astype(np.int64)
-            sig = (k, real.tobytes(), tuple(published))
-            if sig in seen:
-                continue
-            seen.add(sig)
-            pub_cells = [cell_by_key[x] for x in published]
-            shown = set(published)
-            targets = [
-                c for c in self.cells
-                if c.key not in shown and 0 < sum(int(real[a]) for a in c.atoms) < k
-            ]
-            hits = attack_linear(pub_cells, real, k, targets=targets)
-            if hits:
-                log.warning("disclosure audit: %d finding(s) in %s", len(hits), name)
-                findings.extend(hits)
-        if findings:
-            raise DisclosureError(findings)
+    def run_audit(self, payload: dict, prior: Sequence[dict]) -> disclosure_audit.Report:
+        """The independent audit of this payload together with every earlier release."""
+        data = disclosure_audit.RoundData(
+            cells={c.key: c.atoms for c in self.cells},
+            n_atoms=self.n_atoms,
+            responses=self.responses_per_atom,
+            item_counts={it.code: self.atom_cat[:, it.column, :] for it in self.items},
+            scale_n={code: np.bincount(self.atom_index[~np.isnan(sc)], minlength=self.n_atoms)
+                     for code, sc in self.scale_scores.items()},
+            scale_off={
+                code: (
+                    np.bincount(self.atom_index[~np.isnan(sc)], weights=(sc[~np.isnan(sc)] > 1e-9),
+                                minlength=self.n_atoms).astype(np.int64),
+                    np.bincount(self.atom_index[~np.isnan(sc)],
+                                weights=(sc[~np.isnan(sc)] < 100 - 1e-9),
+                                minlength=self.n_atoms).astype(np.int64),
+                )
+                for code, sc in self.scale_scores.items()
+            },
+        )
+        report = disclosure_audit.audit(data, [payload], allowed_reasons=PUBLIC_REASONS)
+        if prior:
+            # Together with every earlier release: nothing may be worked out that the earlier
+            # releases alone did not already give away (that cannot be taken back).
+            union = disclosure_audit.audit(data, [*prior, payload], allowed_reasons=PUBLIC_REASONS)
+            base = disclosure_audit.audit(data, list(prior), allowed_reasons=PUBLIC_REASONS)
+            old = {str(f) for f in base.findings}
+            report.inherited = [f for f in union.findings if str(f) in old]
+            report.findings += [f for f in union.findings if str(f) not in old]
+            report.checks += union.checks
+            if report.inherited:
+                log.warning("disclosure audit: %d finding(s) already in earlier releases",
+                            len(report.inherited))
+        if report.findings:
+            log.warning("disclosure audit: %d finding(s): %s", len(report.findings), [str(f) for f in report.findings][:5])
+            raise DisclosureError(report.findings)
+        return report
 
 
 # ---------------------------------------------------------------------------------------------
@@ -823,9 +693,9 @@ def _withheld_cell(reason: str, *, scale: bool = False) -> dict:
     return cell
 
 
-def _count_figure(n: int, withheld: bool, k: int) -> dict:
+def _count_figure(n: int, withheld: bool) -> dict:
     if withheld:
-        return {"n": None, "withheld": True, "reason": R_BELOW if 0 < n < k else R_COMPLEMENT}
+        return {"n": None, "withheld": True, "reason": R_WITHHELD}
     return {"n": n, "withheld": False, "reason": None}
 
 
@@ -900,7 +770,7 @@ def open_answers(round) -> list[dict]:
     timestamps, no link to scores or segments; names, e-mails, phone and CPR numbers redacted.
     """
     from ledelsesrum.lib.redact import redact
-    from ledelsesrum.organisation.models import Leader
+    from ledelsesrum.organisation.models import Leader, Unit
     from ledelsesrum.studies.models import Round
     from ledelsesrum.surveys.models import Question, Response
 
@@ -928,6 +798,7 @@ def open_answers(round) -> list[dict]:
             if isinstance(value, str) and value.strip():
                 texts[code].append(value.strip())
     names = list(Leader.objects.values_list("name", flat=True))
+    unit_names = list(Unit.objects.values_list("name", flat=True))
     threshold = int(study.open_text_threshold)
     rng = random.SystemRandom()
     out = []
@@ -935,12 +806,12 @@ def open_answers(round) -> list[dict]:
         answers = texts[code]
         if len(answers) < threshold:
             out.append({"code": code, "text": text, "n": None, "answers": [], "withheld": True,
-                        "reason": R_BELOW})
+                        "reason": R_WITHHELD})
             continue
         rng.shuffle(answers)
         out.append({
             "code": code, "text": text, "n": len(answers),
-            "answers": [redact(a, names) for a in answers],
+            "answers": [redact(a, names, unit_names) for a in answers],
             "withheld": False, "reason": None,
         })
     return out

@@ -123,6 +123,9 @@ class Round(models.Model):
     launched_at = models.DateTimeField(_("startet"), null=True, blank=True)
     closes_on = models.DateField(_("svarfrist"), null=True, blank=True)
     closed_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
+    # The unit tree as it was at launch: {"unit id": [parent id or null, name]}. Results of the
+    # round always use it, so a reorganisation after the release changes no published group.
+    unit_tree = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["study", "kind", "number"]

@@ -124,10 +124,37 @@ def launch_round(round: Round, *, leaders: Iterable[Leader | int] | None = None)
             raise RoundError(empty_message)
         Invitation.objects.bulk_create(invitations, batch_size=1000)
         now = timezone.now()
-        Round.objects.filter(pk=locked.pk).update(status=Round.Status.COLLECTING, launched_at=now)
+        tree = snapshot_unit_tree()
+        Round.objects.filter(pk=locked.pk).update(
+            status=Round.Status.COLLECTING, launched_at=now, unit_tree=tree)
     round.status = Round.Status.COLLECTING
     round.launched_at = now
+    round.unit_tree = tree
     return len(invitations)
+
+
+def snapshot_unit_tree() -> dict[str, list]:
+    """The organisation's unit tree now: {"unit id": [parent id or None, name]}."""
+    return {str(pk): [parent, name]
+            for pk, parent, name in Unit.objects.values_list("id", "parent_id", "name")}
+
+
+def frozen_unit_tree(round: Round) -> dict[int, tuple[int | None, str]]:
+    """The unit tree a round's results use: the one frozen at launch.
+
+    A round launched before trees were frozen (or made directly, as in tests) gets today's tree
+    frozen the first time its results are computed, so that every later release of the round
+    uses the same groups.
+    """
+    tree = round.unit_tree
+    if not tree and round.pk:
+        tree = Round.objects.filter(pk=round.pk).values_list("unit_tree", flat=True).first() or {}
+        if not tree:
+            tree = snapshot_unit_tree()
+            if round.status != Round.Status.DRAFT:
+                Round.objects.filter(pk=round.pk).update(unit_tree=tree)
+        round.unit_tree = tree
+    return {int(pk): (parent, name) for pk, (parent, name) in tree.items()}
 
 
 def close_round(round: Round) -> None:
@@ -186,13 +213,18 @@ class _Partition:
 def response_overview(round: Round) -> dict:
     """Response counts and rates for ``round``: in total and per unit and per area.
 
-    A group is shown only with at least k invitations (k = the study's anonymity threshold).
-    Smaller units are folded into their parent; what is left at the top goes to "Øvrige", which
-    itself must hold ≥ k (else the smallest shown groups are folded into it too). Unit and area
-    rows are published side by side, so every cell of their cross-table (unit row × area row) must
-    also hold ≥ k or the area breakdown is coarsened. Then every group a reader can form by adding
-    and subtracting shown rows and the total is a union of such cells, hence ≥ k.
-    Never says who answered. With fewer than k invitations in all, only the invitation count shows.
+    *Closed round*: the figures are the release's own — the same groups and the same withheld
+    counts as the results (a count shown here but withheld there would be a second complement);
+    invitations per group are the register's and public anyway.
+
+    *Collecting*: a group is a row only with at least k invitations. Smaller units are folded
+    into their parent; what is left at the top goes to "Øvrige", which itself must hold ≥ k
+    (else the smallest shown groups are folded into it too). Unit and area rows are published
+    side by side, so every cell of their cross-table (unit row × area row) must also hold ≥ k
+    invitations or the area breakdown is coarsened. The submitted counts of the rows are then
+    protected like any count (``disclosure.suppression``): none of 1..k-1 shown or derivable.
+    Never says who answered. With fewer than k invitations in all, only the invitation count
+    shows.
     """
     from ledelsesrum.surveys.models import Invitation, Response
 
@@ -200,6 +232,8 @@ def response_overview(round: Round) -> dict:
     invited_by: Counter[tuple[int | None, str]] = Counter()
     for row in Invitation.objects.filter(round=round).values("unit_id", "area").annotate(n=Count("id")):
         invited_by[(row["unit_id"], row["area"])] += row["n"]
+    if round.status == Round.Status.CLOSED:
+        return _closed_overview(round, invited_by, k)
     started_by: Counter[tuple[int | None, str]] = Counter()
     submitted_by: Counter[tuple[int | None, str]] = Counter()
     for row in (
@@ -223,6 +257,7 @@ def response_overview(round: Round) -> dict:
         "units": [],
         "areas": [],
         "folded": False,
+        "withheld": False,
     }
     if invited < k:
         overview["folded"] = invited > 0
@@ -234,11 +269,106 @@ def response_overview(round: Round) -> dict:
     for (unit_id, area), n in invited_by.items():
         unit_invited[unit_id] += n
         area_invited[area] += n
-    units = _fold_units(unit_invited, k)
+    tree = frozen_unit_tree(round)
+    units = _fold_units(unit_invited, k, tree)
     areas = _coarsen_areas_against_units(invited_by, units, _fold_areas(area_invited, k), k)
     overview["folded"] = units.folded or areas.folded
     overview["units"] = _rows(units, 0, invited_by, started_by, submitted_by)
     overview["areas"] = _rows(areas, 1, invited_by, started_by, submitted_by)
+    overview["withheld"] = _protect_rows(overview, submitted_by, k)
+    return overview
+
+
+def _protect_rows(overview: dict, submitted_by: Counter, k: int) -> bool:
+    """Withhold row counts of 1..k-1 submitted, and every row they could be derived from."""
+    from ledelsesrum.disclosure.suppression import Cell, protect
+
+    atoms = sorted(submitted_by, key=repr)
+    index = {a: i for i, a in enumerate(atoms)}
+    cells = [Cell("total", frozenset(range(len(atoms))))]
+    relations: list[tuple[str, list[str]]] = []
+    for part, name in ((0, "units"), (1, "areas")):
+        keys = []
+        for i, row in enumerate(overview[name]):
+            members = set(row["members"])
+            key = f"{name}:{i}"
+            keys.append(key)
+            cells.append(Cell(key, frozenset(index[a] for a in atoms if a[part] in members)))
+        if keys:
+            relations.append(("total", keys))
+    counts = [submitted_by[a] for a in atoms]
+    withheld = protect(cells, counts, k, relations=relations) if atoms else set()
+    for name in ("units", "areas"):
+        for i, row in enumerate(overview[name]):
+            if f"{name}:{i}" in withheld:
+                row.update(submitted=None, started=None, rate=None, withheld=True)
+            else:
+                row["withheld"] = False
+    if "total" in withheld:
+        overview.update(submitted=None, started=None, rate=None)
+    return bool(withheld)
+
+
+def _closed_overview(round: Round, invited_by: Counter, k: int) -> dict:
+    """The response overview of a closed round, read from its (latest) release."""
+    from ledelsesrum.analysis.release import latest_release, stored_release
+
+    invited = sum(invited_by.values())
+    overview: dict = {
+        "round_id": round.pk, "k": k, "invited": invited, "started": None, "submitted": None,
+        "rate": None, "units": [], "areas": [], "folded": False, "withheld": False,
+        "closed": True, "pending": False,
+    }
+    release = stored_release(round) or latest_release(round)
+    if release is None:
+        overview["pending"] = True
+        return overview
+    payload = release.payload
+    total = payload.get("responses") or {}
+    if total.get("n") is not None:
+        overview.update(submitted=total["n"], rate=_rate(total["n"], invited))
+    tree = frozen_unit_tree(round)
+    below: dict[int, set[int]] = defaultdict(set)  # unit -> units in its subtree
+    for uid in tree:
+        node: int | None = uid
+        seen: set[int] = set()
+        while node is not None and node not in seen:
+            seen.add(node)
+            below[node].add(uid)
+            node = tree.get(node, (None, ""))[0]
+    unit_inv: Counter[int | None] = Counter()
+    area_inv: Counter[str] = Counter()
+    for (unit_id, area), n in invited_by.items():
+        unit_inv[unit_id] += n
+        area_inv[area] += n
+    groups = {b["key"]: b["groups"] for b in payload.get("breakdowns", [])}
+    any_withheld = False
+    for g in groups.get("unit", []):
+        key = g["key"]
+        if key == "unit:none":
+            members: list[int | None] = [None]
+        else:
+            members = sorted(below.get(int(key.split(":", 1)[1]), {int(key.split(":", 1)[1])}))
+        n_inv = sum(unit_inv.get(m, 0) for m in members)
+        n = g["responses"].get("n")
+        any_withheld |= n is None
+        overview["units"].append({
+            "label": g["label"], "depth": g.get("depth", 0), "invited": n_inv, "started": None,
+            "submitted": n, "rate": _rate(n, n_inv) if n is not None else None,
+            "withheld": n is None, "members": members,
+        })
+    for g in groups.get("area", []):
+        area = g["key"].split(":", 1)[1]
+        n = g["responses"].get("n")
+        any_withheld |= n is None
+        overview["areas"].append({
+            "label": g["label"], "invited": area_inv.get(area, 0), "started": None,
+            "submitted": n, "rate": _rate(n, area_inv.get(area, 0)) if n is not None else None,
+            "withheld": n is None, "members": [area],
+        })
+    if len(overview["areas"]) < 2:
+        overview["areas"] = []
+    overview["withheld"] = any_withheld
     return overview
 
 
@@ -285,13 +415,12 @@ def _rate(done: int, invited: int) -> int | None:
     return min(100, round(100 * done / invited))
 
 
-def _fold_units(invited: Counter[int | None], k: int) -> _Partition:
-    """Partition the invited units into rows of ≥ k invitations along the unit tree: a unit too
-    small for a row of its own is folded into its parent; the remainder at the top is "Øvrige"."""
-    units = {
-        pk: (name, parent_id)
-        for pk, name, parent_id in Unit.objects.values_list("id", "name", "parent_id")
-    }
+def _fold_units(invited: Counter[int | None], k: int,
+                tree: dict[int, tuple[int | None, str]]) -> _Partition:
+    """Partition the invited units into rows of ≥ k invitations along the round's frozen unit
+    tree: a unit too small for a row of its own is folded into its parent; the remainder at the
+    top is "Øvrige"."""
+    units = {pk: (name, parent) for pk, (parent, name) in tree.items()}
     relevant: set[int] = set()
     for pk in invited:
         node = pk

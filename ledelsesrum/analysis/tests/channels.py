@@ -7,7 +7,7 @@ import csv
 import io
 import re
 
-from ledelsesrum.analysis.suppression import Cell
+from ledelsesrum.disclosure.suppression import Cell
 from ledelsesrum.organisation.models import Unit
 from ledelsesrum.surveys.models import Response
 

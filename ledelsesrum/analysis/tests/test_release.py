@@ -39,8 +39,12 @@ def test_raising_the_threshold_makes_a_new_release(board_client):
     scenario["round"].refresh_from_db()
     assert release_module.stored_release(scenario["round"]) is None
     second = release_module.released_results(scenario["round"])
-    assert ";k=8;" in Release.objects.get(round=scenario["round"]).settings_key
+    # Append-only: the first release is kept, the new one is version 2.
+    versions = list(Release.objects.filter(round=scenario["round"]).order_by("version"))
+    assert [r.version for r in versions] == [1, 2]
+    assert ";k=5;" in versions[0].settings_key and ";k=8;" in versions[1].settings_key
     assert first["thresholds"]["k"] == 5 and second["thresholds"]["k"] == 8
+    assert second["release"] == {"version": 2, "earlier": 1}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -77,7 +81,7 @@ def test_the_release_job_reuses_a_current_release_and_recomputes_a_stale_one():
     scenario = suppression_scenario()
     rnd = scenario["round"]
     release_module.release(rnd)
-    computed_at = Release.objects.get(round=rnd).computed_at
+    computed_at = Release.objects.get(round=rnd).computed_at  # one release so far
     job = run_inline("ledelsesrum.analysis.release:release_job", {"round_id": rnd.pk})
     assert job.status == Job.Status.DONE and job.result["reused"] is True
     assert Release.objects.get(round=rnd).computed_at == computed_at
@@ -85,4 +89,4 @@ def test_the_release_job_reuses_a_current_release_and_recomputes_a_stale_one():
     scenario["study"].save()
     job = run_inline("ledelsesrum.analysis.release:release_job", {"round_id": rnd.pk})
     assert job.result["reused"] is False
-    assert ";k=7;" in Release.objects.get(round=rnd).settings_key
+    assert ";k=7;" in Release.objects.filter(round=rnd).order_by("-version")[0].settings_key

@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 
 from ledelsesrum.accounts.models import AuditEvent
 from ledelsesrum.analysis.cli import register
-from ledelsesrum.analysis.disclosure_audit import attack_values
 from ledelsesrum.analysis.results import REASON_TEXT, compute_results
-from ledelsesrum.analysis.tests.attacker import findings
+from ledelsesrum.disclosure.lp_audit import attack_values
+from ledelsesrum.disclosure.tests.lp_harness import findings
 
 from .channels import Atoms, csv_rows, svg_desc_entries, table_rows, xlsx_rows
 from .factories import ITEMS, suppression_scenario
@@ -41,13 +41,13 @@ def test_the_group_of_4_is_withheld_in_the_json_structure(scenario):
     key = f"unit:{scenario['small'].pk}"
     for item in result["items"]:
         cell = item["cells"][key]
-        assert cell["withheld"] is True and cell["reason"] == "below_threshold"
+        assert cell["withheld"] is True and cell["reason"] == "withheld"
         assert cell["n"] is None and cell["mean"] is None and cell["sd"] is None
         assert cell["distribution"] is None
     for scale in result["scales"]:
         assert scale["cells"][key]["n"] is None and scale["cells"][key]["withheld"]
     group = next(g for b in result["breakdowns"] for g in b["groups"] if g["key"] == key)
-    assert group["responses"] == {"n": None, "withheld": True, "reason": "below_threshold"}
+    assert group["responses"] == {"n": None, "withheld": True, "reason": "withheld"}
     # Its siblings and parent cannot all be shown, or 17 − 6 − 7 would give it away.
     skole, mid, big = (f"unit:{scenario[x].pk}" for x in ("skole", "mid", "big"))
     for item in result["items"]:
@@ -109,7 +109,7 @@ def test_the_charts_draw_the_group_of_4_as_a_labelled_gap(scenario, board_client
     entries = [e for e in svg_desc_entries(html) if e.startswith("Lilleskolen:")]
     assert len(entries) == len(ITEMS) + 2
     for entry in entries:
-        assert entry == "Lilleskolen: Skjult – færre end 5 svar"
+        assert entry == "Lilleskolen: Skjult af hensyn til anonymiteten"
     for svg in re.findall(r"<svg.*?</svg>", html, flags=re.S):
         assert 'role="img"' in svg and "<title" in svg
 

@@ -208,16 +208,17 @@ def test_the_distribution_page_needs_a_study_manager(board_client):
 
 
 def test_the_page_shows_counts_and_offers_links_and_mail(analyst_client):
-    round, invitations = collecting_round(5)
-    answering.submit(answering.start_response(invitations[0]))
-    answering.start_response(invitations[1])
+    round, invitations = collecting_round(7)
+    for invitation in invitations[:5]:
+        answering.submit(answering.start_response(invitation))
+    answering.start_response(invitations[5])
 
     response = analyst_client.get(reverse("surveys:distribution", kwargs={"study_id": round.study_id}))
     body = response.content.decode()
     assert response.status_code == 200
     overview = distribution.response_overview(round)
-    assert (overview["invited"], overview["started"], overview["submitted"]) == (5, 2, 1)
-    assert '<span class="stat">5</span>' in body and '<span class="stat">20 %</span>' in body
+    assert (overview["invited"], overview["started"], overview["submitted"]) == (7, 6, 5)
+    assert '<span class="stat">7</span>' in body and '<span class="stat">71 %</span>' in body
     assert "Send invitationer" in body and "Send påmindelse" in body
     for invitation in invitations:
         assert invitation.leader.name not in body and invitation.token not in body

@@ -48,14 +48,30 @@ def page(client, round) -> str:
 def test_units_of_at_least_k_are_shown_with_their_rate(analyst_client):
     round = setup_round()
     area = make_unit("Ældre")
-    invite(round, make_unit("Plejecenter A", area), 6, submitted=3, started=1)
+    invite(round, make_unit("Plejecenter A", area), 8, submitted=6, started=1)
     invite(round, make_unit("Plejecenter B", area), 5, submitted=5)
 
     overview = distribution.response_overview(round)
-    assert (overview["invited"], overview["started"], overview["submitted"], overview["rate"]) == (11, 9, 8, 73)
-    assert unit_rows(overview) == {"Plejecenter A": (6, 3), "Plejecenter B": (5, 5)}
+    assert (overview["invited"], overview["started"], overview["submitted"], overview["rate"]) == (13, 12, 11, 85)
+    assert unit_rows(overview) == {"Plejecenter A": (8, 6), "Plejecenter B": (5, 5)}
     body = page(analyst_client, round)
-    assert "Plejecenter A" in body and "50 %" in body and "73 %" in body
+    assert "Plejecenter A" in body and "75 %" in body and "85 %" in body
+
+
+def test_a_unit_with_fewer_than_k_submitted_shows_no_count_and_no_rate(analyst_client):
+    round = setup_round()
+    area = make_unit("Ældre")
+    invite(round, make_unit("Plejecenter A", area), 6, submitted=3, started=1)
+    invite(round, make_unit("Plejecenter B", area), 5, submitted=5)
+    invite(round, make_unit("Plejecenter C", area), 7, submitted=6)
+
+    overview = distribution.response_overview(round)
+    rows = unit_rows(overview)
+    assert rows["Plejecenter A"] == (6, None)
+    # and not derivable: total (14) minus B (5) and C (6) would give A's 3
+    assert None in (rows["Plejecenter B"][1], rows["Plejecenter C"][1], overview["submitted"])
+    body = page(analyst_client, round)
+    assert "skjult" in body
 
 
 def test_a_small_unit_never_appears_alone_and_cannot_be_subtracted(analyst_client):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ledelsesrum.analysis.disclosure_audit import attack
-from ledelsesrum.analysis.suppression import Cell, protect
+from ledelsesrum.disclosure.lp_audit import attack
+from ledelsesrum.disclosure.suppression import Cell, protect
 
-from .attacker import assert_safe, published_after, two_way
+from .lp_harness import assert_safe, published_after, two_way
 
 # 3 areas x 3 levels; atom index = area * 3 + level
 COUNTS = [

@@ -3,8 +3,8 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledelsesrum.analysis.disclosure_audit import attack, attack_linear
-from ledelsesrum.analysis.suppression import Cell
+from ledelsesrum.disclosure.lp_audit import attack, attack_linear
+from ledelsesrum.disclosure.suppression import Cell
 
 
 def _pinned(findings):

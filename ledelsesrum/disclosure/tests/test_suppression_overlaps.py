@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ledelsesrum.analysis.disclosure_audit import attack_unions
-from ledelsesrum.analysis.suppression import Cell, protect
+from ledelsesrum.disclosure.lp_audit import attack_unions
+from ledelsesrum.disclosure.suppression import Cell, protect
 
-from .attacker import assert_safe, findings, published_after
+from .lp_harness import assert_safe, findings, published_after
 
 
 def _c(key: str, *atoms: int) -> Cell:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ledelsesrum.analysis.suppression import Cell, Protector, protect, protect_cached
+from ledelsesrum.disclosure.suppression import Cell, Protector, protect, protect_cached
 
-from .attacker import assert_safe, published_after
+from .lp_harness import assert_safe, published_after
 
 
 def _units(*sizes: int) -> list[Cell]:

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledelsesrum.analysis import suppression
-from ledelsesrum.analysis.suppression import Cell, protect
+from ledelsesrum.disclosure import suppression
+from ledelsesrum.disclosure.suppression import Cell, protect
 
-from .attacker import findings, organisation, published_after
+from .lp_harness import findings, organisation, published_after
 
 
 @st.composite

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from ledelsesrum.analysis.disclosure_audit import (
+from ledelsesrum.disclosure.lp_audit import (
     attack,
     attack_unions,
     attack_values,
     indicator_in_span,
 )
-from ledelsesrum.analysis.suppression import Cell
+from ledelsesrum.disclosure.suppression import Cell
 
-from .attacker import assert_safe, findings
+from .lp_harness import assert_safe, findings
 
 PARENT = Cell("area", frozenset([0, 1, 2]))
 KIDS = [Cell(f"unit={i}", frozenset([i])) for i in range(3)]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ledelsesrum.analysis.disclosure_audit import attack
-from ledelsesrum.analysis.suppression import protect
+from ledelsesrum.disclosure.lp_audit import attack
+from ledelsesrum.disclosure.suppression import protect
 
-from .attacker import assert_safe, findings, published_after, two_way
+from .lp_harness import assert_safe, findings, published_after, two_way
 
 # 5 x 5 inner cells, atom = row * 5 + col. The naive pattern below suppresses two 2x2 blocks
 # (rows/cols 0-1 and 2-3) joined by the cell (1, 2). Every row and column with a suppression has

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ledelsesrum.analysis.disclosure_audit import attack
-from ledelsesrum.analysis.suppression import Cell, protect
+from ledelsesrum.disclosure.lp_audit import attack
+from ledelsesrum.disclosure.suppression import Cell, protect
 
-from .attacker import assert_safe, findings, organisation, published_after
+from .lp_harness import assert_safe, findings, organisation, published_after
 
 
 def _family(counts: list[int]) -> tuple[list[Cell], list[tuple[str, list[str]]]]:

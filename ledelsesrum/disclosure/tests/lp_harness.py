@@ -10,8 +10,8 @@ import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from ledelsesrum.analysis.disclosure_audit import Finding, attack, attack_unions
-from ledelsesrum.analysis.suppression import Cell
+from ledelsesrum.disclosure.lp_audit import Finding, attack, attack_unions
+from ledelsesrum.disclosure.suppression import Cell
 
 
 def findings(

@@ -1,0 +1,468 @@
+"""The audit every release passes before it is published: independent of ``policy`` and
+``suppression``, it reads only the published payloads and the true per-atom data.
+
+It takes *everything ever published* for the round — every earlier release and the new one — and
+checks what an attacker who also knows every atom's respondent count can work out:
+
+1. reasons: only the layout's fixed reason codes appear (a reason such as "everyone answered
+   the same" is a figure too);
+2. versions: a figure published in two releases has the same value in both (else their
+   difference is a group of changed answers), and a figure is never published after an earlier
+   release withheld it;
+3. own cells: no published count of 1..k-1, no mean under k_v answers, no distribution under
+   2k_v or with a band under k_v, five categories only with every category >= k_v;
+4. derived groups, every set of atoms a published difference can isolate (exact arithmetic):
+   no count of 1..k-1; no sum of 1..k_v-1 answers; no set holding a group under 2k_v answers
+   whose sum lies within one step of a bound (the scale's 1 and 5, a scale score's 0 and 100);
+   no derived distribution under 2k_v or with a band under k_v.
+
+Each finding names the family and the atoms; ``analysis.results`` refuses the release on any.
+The derivation check builds the reduced row echelon form of the published cells (fraction-free
+integers, its own implementation) and searches, from every eligible atom, the sets whose reduced
+vectors cancel; the weights bound the search (respondents for counts, distance to a bound for
+sums). A search cut short by its node budget is itself a finding: the audit fails closed.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+NODE_BUDGET = 400_000
+BANDS: tuple[tuple[int, ...], ...] = ((1, 2), (3,), (4, 5))
+
+
+@dataclass
+class RoundData:
+    cells: dict[str, frozenset[int]]
+    n_atoms: int
+    responses: np.ndarray
+    item_counts: dict[str, np.ndarray]  # atoms x 6 (answer 0..5)
+    scale_n: dict[str, np.ndarray]
+    scale_off: dict[str, tuple[np.ndarray, np.ndarray]]  # (above 0, below 100) per atom
+
+
+@dataclass
+class Finding:
+    family: str
+    kind: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.family}: {self.kind} ({self.detail})"
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    inherited: list[Finding] = field(default_factory=list)  # already in earlier releases alone
+    checks: int = 0
+    spans: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> dict:
+        return {"checks": self.checks, "findings": len(self.findings),
+                "inherited": len(self.inherited), "seconds": round(self.seconds, 3)}
+
+
+# --- exact span and search ------------------------------------------------------------------
+
+
+class Echelon:
+    """Reduced row echelon form of 0/1 vectors over the live atoms, in exact integers."""
+
+    def __init__(self, vectors: Iterable[Iterable[int]], prefer: np.ndarray) -> None:
+        self.rows: dict[int, dict[int, int]] = {}
+        self.holding: defaultdict[int, set[int]] = defaultdict(set)  # atom -> pivots of rows
+        self.prefer = prefer  # larger = better pivot
+        for vec in vectors:
+            self.add({int(a): 1 for a in vec})
+
+    def reduce(self, v: dict[int, int]) -> dict[int, int]:
+        for p in [x for x in v if x in self.rows]:
+            c = v.pop(p, 0)
+            if not c:
+                continue
+            row = self.rows[p]
+            a = row[p]
+            if a != 1:
+                for x in v:
+                    v[x] *= a
+            for x, y in row.items():
+                if x == p:
+                    continue
+                z = v.get(x, 0) - c * y
+                if z:
+                    v[x] = z
+                else:
+                    v.pop(x, None)
+        if v:
+            g = math.gcd(*v.values())
+            if g > 1:
+                v = {x: y // g for x, y in v.items()}
+        return v
+
+    def add(self, v: dict[int, int]) -> None:
+        r = self.reduce(v)
+        if not r:
+            return
+        prefer = self.prefer
+        p = max(r, key=lambda x: (abs(r[x]) == 1, prefer[x], -x))
+        a = r[p]
+        for q in list(self.holding.get(p, ())):
+            row = self.rows[q]
+            c = row.pop(p)
+            if a != 1:
+                for x in row:
+                    row[x] *= a
+            for x, y in r.items():
+                if x == p:
+                    continue
+                z = row.get(x, 0) - c * y
+                if z:
+                    if x not in row:
+                        self.holding[x].add(q)
+                    row[x] = z
+                elif x in row:
+                    del row[x]
+                    self.holding[x].discard(q)
+            g = math.gcd(*row.values())
+            if g > 1:
+                for x in row:
+                    row[x] //= g
+        self.holding.pop(p, None)
+        self.rows[p] = r
+        for x in r:
+            if x != p:
+                self.holding[x].add(p)
+
+
+def dangerous_sets(
+    echelon: Echelon,
+    live: np.ndarray,
+    weight: np.ndarray,
+    budget: int,
+    target: np.ndarray | None = None,
+    *,
+    limit: int = 5,
+) -> tuple[list[list[int]], bool]:
+    """Sets T of live atoms with sum(weight[T]) <= budget, holding a target, 1_T in the span.
+
+    Returns (sets found, complete). ``complete`` is False when the node budget ran out.
+    """
+    eligible = live & (weight <= budget)
+    targets = eligible if target is None else eligible & target
+    if not targets.any():
+        return [], True
+    rows = echelon.rows
+    cand = np.flatnonzero(eligible).tolist()
+    w = weight.tolist()
+    tg = targets.tolist()
+    pivots = [a for a in cand if a in rows]
+    scale = math.lcm(*(abs(rows[a][a]) for a in pivots)) if pivots else 1
+
+    def reduced(a: int) -> dict[int, int]:
+        if a not in rows:
+            return {a: scale}
+        row = rows[a]
+        f = scale // row[a]
+        return {x: -f * y for x, y in row.items() if x != a}
+
+    # Sets are searched from their first atom, pivots first: a set of non-pivots alone is never
+    # in the span (each non-pivot's reduced vector is its own coordinate, held by pivots only).
+    cand.sort(key=lambda a: (a not in rows, a))
+    rank = {a: i for i, a in enumerate(cand)}
+    vec = {a: reduced(a) for a in cand}
+    holders: defaultdict[int, list[int]] = defaultdict(list)
+    for a, v in vec.items():
+        for x in v:
+            holders[x].append(a)
+    found: list[list[int]] = []
+    nodes = [NODE_BUDGET]
+    complete = True
+    least = min(w[a] for a in cand)
+
+    def search(low: int, s: dict[int, int], chosen: list[int], used: int, hit: bool) -> bool:
+        if nodes[0] <= 0:
+            return False
+        nodes[0] -= 1
+        room = budget - used
+        lo = rank[low]
+        best = None
+        for x in sorted(s, key=lambda x: len(holders.get(x, ())))[:6]:
+            options = [a for a in holders.get(x, ()) if rank[a] > lo and w[a] <= room
+                       and a not in chosen]
+            if not options:
+                return True
+            if best is None or len(options) < len(best):
+                best = options
+        if least > 0:
+            # an entry no later pivot holds needs an atom of its own
+            alone = sum(1 for x in s
+                        if not any(a in rows and rank[a] > lo for a in holders.get(x, ())))
+            if alone > room // least:
+                return True
+        for a in best or ():
+            t = dict(s)
+            for x, y in vec[a].items():
+                z = t.get(x, 0) + y
+                if z:
+                    t[x] = z
+                else:
+                    del t[x]
+            h = hit or tg[a]
+            if not t:
+                if h:
+                    found.append(chosen + [a])
+                    if len(found) >= limit:
+                        return False
+            elif not search(low, t, chosen + [a], used + w[a], h):
+                return False
+        return True
+
+    for a in cand:
+        if not vec[a]:
+            if tg[a]:
+                found.append([a])
+            continue
+        if not search(a, vec[a], [a], w[a], tg[a]):
+            if len(found) >= limit:
+                break
+            complete = False
+            break
+    return found, complete
+
+
+# --- reading the payloads -------------------------------------------------------------------
+
+
+def _shown(payloads: Sequence[dict], pick) -> dict[str, list]:
+    """key -> list of published values of one figure across the payloads (None = withheld)."""
+    out: dict[str, list] = defaultdict(list)
+    for payload in payloads:
+        for key, value in pick(payload).items():
+            out[key].append(value)
+    return out
+
+
+def _items(payload: dict) -> dict[str, dict]:
+    return {i["code"]: i for i in payload.get("items", [])}
+
+
+def _scales(payload: dict) -> dict[str, dict]:
+    return {s["code"]: s for s in payload.get("scales", [])}
+
+
+def _reasons(payload: dict) -> Iterable[str]:
+    yield payload.get("responses", {}).get("reason")
+    for b in payload.get("breakdowns", []):
+        for g in b["groups"]:
+            yield g["responses"].get("reason")
+    for fam in (*payload.get("items", []), *payload.get("scales", [])):
+        for cell in fam["cells"].values():
+            yield cell.get("reason")
+            yield from (cell.get("withheld_figures") or {}).values()
+        if "alpha" in fam:
+            yield fam["alpha"].get("reason")
+
+
+# --- the audit ------------------------------------------------------------------------------
+
+
+class _Audit:
+    def __init__(self, data: RoundData, k: int) -> None:
+        self.data = data
+        self.k = k
+        self.report = Report()
+        self._spans: dict[tuple, Echelon] = {}
+        self.prefer = np.asarray(data.responses, dtype=np.int64)
+
+    def find(self, family: str, kind: str, detail: str) -> None:
+        self.report.findings.append(Finding(family, kind, detail))
+
+    def span(self, keys: Iterable[str], live: np.ndarray) -> Echelon:
+        keys = tuple(sorted(set(keys)))
+        sig = (keys, np.packbits(live).tobytes())
+        hit = self._spans.get(sig)
+        if hit is None:
+            self.report.spans += 1
+            cells = self.data.cells
+            hit = Echelon(([a for a in cells[k] if live[a]] for k in keys), self.prefer)
+            # Empty atoms are known to be empty: they are published zeros.
+            for a in np.flatnonzero(~live).tolist():
+                hit.add({a: 1})
+            self._spans[sig] = hit
+        return hit
+
+    def derived(self, family: str, kind: str, keys: Iterable[str], live: np.ndarray,
+                weight: np.ndarray, budget: int, target: np.ndarray | None = None) -> None:
+        self.report.checks += 1
+        keys = list(keys)
+        if not keys:
+            return
+        eligible = live & (weight <= budget)
+        if not (eligible if target is None else eligible & target).any():
+            return
+        sets, complete = dangerous_sets(self.span(keys, live), live, weight, budget, target)
+        for atoms in sets:
+            self.find(family, kind, "atoms " + ",".join(map(str, atoms)))
+        if not complete:
+            self.find(family, "search cut short", "the audit could not prove the release safe")
+
+    def empty_within(self, family: str, kind: str, keys: Iterable[str], live: np.ndarray,
+                     empty: np.ndarray) -> None:
+        """No combination of the shown cells may live on ``empty`` atoms alone: compare the
+        rank of the cells with the rank of the cells with the empty atoms struck out."""
+        self.report.checks += 1
+        keys = sorted(set(keys))
+        if not keys or not empty.any():
+            return
+        cells = self.data.cells
+        full = [[a for a in cells[k] if live[a]] for k in keys]
+        rest = [[a for a in atoms if not empty[a]] for atoms in full]
+        if _rank(full, self.prefer) != _rank(rest, self.prefer):
+            self.find(family, kind, "a combination of shown cells covers only empty atoms")
+
+
+def _rank(vectors: Iterable[list[int]], prefer: np.ndarray) -> int:
+    return len(Echelon(vectors, prefer).rows)
+
+
+def audit(data: RoundData, payloads: Sequence[dict], *, allowed_reasons: Iterable[str]) -> Report:
+    """Audit ``payloads`` (every release of the round, oldest first) together.
+
+    Several releases are audited at the lowest threshold any of them was published under: the
+    promise each release made. (A raised threshold binds the new release, audited alone.)
+    """
+    started = time.perf_counter()
+    latest = payloads[-1]
+    k = min(int(p["thresholds"]["k"]) for p in payloads)
+    a = _Audit(data, k)
+    allowed = set(allowed_reasons) | {None}
+    for payload in payloads:
+        bad = {r for r in _reasons(payload) if r not in allowed}
+        if bad:
+            a.find("payload", "reason code that is a figure", ", ".join(sorted(map(str, bad))))
+
+    cells = data.cells
+    resp = np.asarray(data.responses, dtype=np.int64)
+
+    def cell_total(values: np.ndarray, key: str) -> int:
+        return int(sum(int(values[i]) for i in cells[key]))
+
+    # -- counts: responses per group ---------------------------------------------------------
+    shown_resp = _versions(a, "responses", _shown(payloads, lambda p: {
+        g["key"]: g["responses"].get("n") for b in p["breakdowns"] for g in b["groups"]}))
+    for key in shown_resp:
+        n = cell_total(resp, key)
+        if 0 < n < k:
+            a.find("responses", "small published count", key)
+    a.derived("responses", "derivable small count", shown_resp, resp > 0, np.minimum(resp, k),
+              k - 1)
+
+    # -- items -------------------------------------------------------------------------------
+    codes = list(_items(latest))
+    for code in codes:
+        counts = np.asarray(data.item_counts[code], dtype=np.int64)
+        n = counts[:, 1:].sum(axis=1)
+        s = counts[:, 1:] @ np.arange(1, 6)
+        live = n > 0
+        kv = min(int(_items(p)[code]["k"]) for p in payloads if code in _items(p))
+        fam = f"item {code}"
+        per = [(_items(p).get(code) or {"cells": {}})["cells"] for p in payloads]
+        shown_n = _versions(a, fam + " n", _merge(per, lambda c: c.get("n")))
+        shown_mean = _versions(a, fam + " mean", _merge(per, lambda c: c.get("mean")))
+        dist_values = _merge(
+            per, lambda c: tuple(c["distribution"]["counts"]) if c.get("distribution") else None)
+        shown_dist = _versions(a, fam + " distribution", dist_values)
+        for key in shown_n:
+            m = cell_total(n, key)
+            if 0 < m < k:
+                a.find(fam, "small published count", key)
+        for key in shown_mean:
+            if cell_total(n, key) < kv:
+                a.find(fam, "mean of fewer than k answers", key)
+        atom_bands = np.stack([counts[:, list(b)].sum(axis=1) for b in BANDS], axis=1)
+        for key in shown_dist:
+            values = [v for v in dist_values[key] if v is not None]
+            m = cell_total(n, key)
+            bands_ = [cell_total(atom_bands[:, b], key) for b in range(3)]
+            if len(values[0]) == 5:
+                cats = [cell_total(counts[:, j], key) for j in range(1, 6)]
+                if min(cats) < kv:
+                    a.find(fam, "five categories with a small or empty one", key)
+            elif m < 2 * kv or min(bands_) < kv:
+                a.find(fam, "distribution of a small group or with a small band", key)
+        a.derived(fam + " n", "derivable small count", shown_n, live, np.minimum(n, k), k - 1)
+        a.derived(fam + " sum", "derivable sum of a small group", shown_mean, live,
+                  np.minimum(n, kv), kv - 1)
+        near = live & (n < 2 * kv)
+        a.derived(fam + " sum", "derivable group at the low bound", shown_mean, live,
+                  np.minimum(s - n, 2), 1, near)
+        a.derived(fam + " sum", "derivable group at the high bound", shown_mean, live,
+                  np.minimum(5 * n - s, 2), 1, near)
+        a.derived(fam + " distribution", "derivable distribution of a small group", shown_dist,
+                  live, np.minimum(n, 2 * kv), 2 * kv - 1)
+        for b in range(3):
+            band = atom_bands[:, b]
+            a.derived(fam + " distribution", f"derivable band {b + 1} of 1..k-1", shown_dist,
+                      band > 0, np.minimum(band, kv), kv - 1)
+            a.empty_within(fam + " distribution", f"derivable group with band {b + 1} empty",
+                           shown_dist, live, live & (band == 0))
+
+    # -- scales ------------------------------------------------------------------------------
+    for code in _scales(latest):
+        n = np.asarray(data.scale_n[code], dtype=np.int64)
+        off_low, off_high = data.scale_off[code]
+        live = n > 0
+        kv = min(int(_scales(p)[code]["k"]) for p in payloads if code in _scales(p))
+        fam = f"scale {code}"
+        per = [(_scales(p).get(code) or {"cells": {}})["cells"] for p in payloads]
+        shown_n = _versions(a, fam + " n", _merge(per, lambda c: c.get("n")))
+        shown_mean = _versions(a, fam + " mean", _merge(per, lambda c: c.get("mean")))
+        for key in shown_n:
+            m = cell_total(n, key)
+            if 0 < m < k:
+                a.find(fam, "small published count", key)
+        for key in shown_mean:
+            if cell_total(n, key) < kv:
+                a.find(fam, "mean of fewer than k scores", key)
+        a.derived(fam + " n", "derivable small count", shown_n, live, np.minimum(n, k), k - 1)
+        a.derived(fam + " sum", "derivable sum of a small group", shown_mean, live,
+                  np.minimum(n, kv), kv - 1)
+        near = live & (n < 2 * kv)
+        for off, side in ((off_low, "0"), (off_high, "100")):
+            a.derived(fam + " sum", f"derivable group all at {side}", shown_mean, live,
+                      np.minimum(np.asarray(off, dtype=np.int64), 1), 0, near)
+    a.report.seconds = time.perf_counter() - started
+    return a.report
+
+
+def _merge(per_payload: Sequence[dict], pick) -> dict[str, list]:
+    out: dict[str, list] = defaultdict(list)
+    for cells in per_payload:
+        for key, cell in cells.items():
+            out[key].append(pick(cell))
+    return out
+
+
+def _versions(a: _Audit, family: str, values: dict[str, list]) -> list[str]:
+    """Keys published in any version; a finding where versions disagree or a withheld figure
+    comes back later."""
+    shown = []
+    for key, vals in values.items():
+        published = [v for v in vals if v is not None]
+        if not published:
+            continue
+        shown.append(key)
+        if any(v != published[0] for v in published):
+            a.find(family, "figure changed between releases", key)
+        first = next(i for i, v in enumerate(vals) if v is not None)
+        if any(v is None for v in vals[:first]):
+            a.find(family, "figure published after an earlier release withheld it", key)
+    return shown

@@ -1,0 +1,483 @@
+"""Which figures of a round may be published: every disclosure rule, in one place.
+
+Pure Python and NumPy, no Django: ``decide`` takes the per-atom data of a closed round and the
+cell layout and returns what to withhold. ``analysis.results`` shapes the payload from it and
+``audit`` checks the payload independently afterwards. The rules (docs/anonymity.md):
+
+* **Counts** (responses per group, answers per item, valid scale scores): no set of 1..k-1
+  respondents derivable (GaussSuppression, `suppression.Protector`). One withheld set for all
+  count families: a group withheld in one is withheld in all, so no figure of one family
+  (a response count "7/7", an item's n = 0) can stand in for a withheld figure of another.
+* **Sums** (means): against an attacker who knows every atom's count. No set with 1..k_v-1
+  answers has a derivable sum (k_v = the item's threshold, 20 for sensitive items), and no
+  derivable set holding a group under 2k_v answers lies within one scale step of a bound
+  (sum - n <= 1 or 5n - sum <= 1): that would show everyone in it in one band or category.
+* **Distributions** (three bands) only for groups with >= 2k_v answers and every band >= k_v;
+  no derivable group under 2k_v, and no derivable group with a band under k_v (0 included:
+  a derived empty band, with the mean, pins the five categories). The total shows five
+  categories (and its sd) only when every category holds >= k_v.
+* **Scales**: counts as above; sums protected like items at the scale's threshold, with
+  "everyone at 0 or 100" as the bound rule; a scale cell is withheld wherever one of its items'
+  means is withheld (scale minus the other items would approximate it), and kept underivable.
+* **Versions**: a new release of a round may only withhold more than every earlier one (`prior`):
+  everything ever published is the attacker's knowledge, so a figure once withheld stays
+  withheld. Within one round the atoms and the unit tree are frozen, so the figures agree.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .suppression import Cell, Criterion, Protector
+
+N_CATEGORIES = 5
+BANDS: tuple[tuple[int, ...], ...] = ((1, 2), (3,), (4, 5))
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    k: int
+    sensitive: int
+    open_text: int
+
+    def for_item(self, sensitive: bool) -> int:
+        return max(self.sensitive, self.k) if sensitive else self.k
+
+
+@dataclass
+class Layout:
+    """The published groups of a round: cells over atoms, and exact partitions among them."""
+
+    cells: list[Cell]
+    n_atoms: int
+    relations: list[tuple[str, list[str]]] = field(default_factory=list)
+    total: str = "total"
+
+    def __post_init__(self) -> None:
+        keyset = {c.key for c in self.cells}
+        # Only exact partitions are relations; a parent missing a child is not one.
+        self.relations = [
+            (p, list(ch)) for p, ch in self.relations
+            if p in keyset and ch and all(c in keyset for c in ch)
+        ]
+        self.keys = [c.key for c in self.cells]
+        self.protector = Protector(self.cells, self.n_atoms, relations=self.relations)
+
+    def cell_sums(self, per_atom: np.ndarray) -> np.ndarray:
+        """Per-cell totals of a per-atom vector (exact for integers)."""
+        return self.protector.cell_sums(self.protector.merge(per_atom))
+
+
+@dataclass
+class ItemData:
+    code: str
+    counts: np.ndarray  # atoms x 6: answers 0 (none / "Ved ikke") and 1..5 per atom
+    sensitive: bool = False
+
+
+@dataclass
+class ScaleData:
+    code: str
+    items: list[str]
+    n: np.ndarray  # valid scale scores per atom
+    off_low: np.ndarray  # respondents per atom with a score above 0
+    off_high: np.ndarray  # respondents per atom with a score below 100
+    sensitive: bool = False
+
+
+@dataclass
+class Prior:
+    """Figures published by earlier releases of the same round (keys per figure family)."""
+
+    counts: set[str] | None = None  # group keys whose response count was shown
+    item_n: dict[str, set[str]] = field(default_factory=dict)
+    item_mean: dict[str, set[str]] = field(default_factory=dict)
+    item_dist: dict[str, set[str]] = field(default_factory=dict)
+    item_five: dict[str, bool] = field(default_factory=dict)
+    scale_n: dict[str, set[str]] = field(default_factory=dict)
+    scale_mean: dict[str, set[str]] = field(default_factory=dict)
+
+
+@dataclass
+class ItemDecision:
+    k: int
+    n_withheld: set[str]
+    mean_withheld: set[str]
+    dist_withheld: set[str]
+    five: bool  # the total's five categories (and sd) may be shown
+
+
+@dataclass
+class ScaleDecision:
+    k: int
+    n_withheld: set[str]
+    mean_withheld: set[str]
+
+
+@dataclass
+class Decision:
+    counts_withheld: set[str]  # the response count per group
+    items: dict[str, ItemDecision]
+    scales: dict[str, ScaleDecision]
+    timings: dict[str, float] = field(default_factory=dict)
+    protect_runs: int = 0
+
+
+def answered(counts: np.ndarray) -> np.ndarray:
+    return counts[:, 1:].sum(axis=1)
+
+
+def item_sums(counts: np.ndarray) -> np.ndarray:
+    return counts[:, 1:] @ np.arange(1, N_CATEGORIES + 1)
+
+
+def bands(counts: np.ndarray) -> np.ndarray:
+    """atoms (or cells) x 3 band counts."""
+    return np.stack([counts[:, list(b)].sum(axis=1) for b in BANDS], axis=1)
+
+
+def decide(
+    layout: Layout,
+    responses: np.ndarray,
+    items: Sequence[ItemData],
+    scales: Sequence[ScaleData],
+    thresholds: Thresholds,
+    *,
+    prior: Prior | None = None,
+    progress=None,
+) -> Decision:
+    """What to withhold in a round's release. See the module docstring for the rules."""
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    p = layout.protector
+    runs_before = p.runs
+    k = thresholds.k
+    keys = layout.keys
+    order = np.asarray(responses, dtype=np.int64)  # prefer publishing large groups
+    resp_cells = layout.cell_sums(order)
+    empty_cells = {keys[i] for i in np.flatnonzero(resp_cells == 0)}
+
+    # 1. Counts: responses per group, answers per item, valid scores per scale.
+    families = [(it.code, answered(it.counts)) for it in items]
+    families += [("scale:" + s.code, np.asarray(s.n, dtype=np.int64)) for s in scales]
+    withheld, family_withheld = _count_families(layout, order, families, k)
+    timings["counts"] = time.perf_counter() - t0
+
+    item_out: dict[str, ItemDecision] = {}
+    t1 = time.perf_counter()
+    for number, item in enumerate(items):
+        if progress is not None:
+            progress(number, len(items), item.code)
+        item_out[item.code] = _decide_item(layout, item, family_withheld[item.code], order,
+                                           thresholds)
+    timings["items"] = time.perf_counter() - t1
+
+    t2 = time.perf_counter()
+    scale_out: dict[str, ScaleDecision] = {}
+    for scale in scales:
+        item_w: set[str] = set()
+        for code in scale.items:
+            if code in item_out:
+                item_w |= item_out[code].mean_withheld
+        scale_out[scale.code] = _decide_scale(layout, scale, family_withheld["scale:" + scale.code],
+                                              order, thresholds, item_w)
+    timings["scales"] = time.perf_counter() - t2
+
+    decision = Decision(withheld, item_out, scale_out, timings, p.runs - runs_before)
+    if prior is not None:
+        restrict_to_prior(decision, prior, keys, empty_cells)
+    return decision
+
+
+def _count_families(layout: Layout, responses: np.ndarray,
+                    families: Sequence[tuple[str, np.ndarray]], k: int
+                    ) -> tuple[set[str], dict[str, set[str]]]:
+    """Withheld groups for the response counts and for every other count family.
+
+    Families are linked: an item's count can never exceed the group's responses, so where
+    nobody in a group skipped the item the two are the same figure and the attacker can tell
+    (a published parent with equal counts proves it). Such groups are withheld in both or in
+    neither. A group withheld for its responses shows no figure at all; if nobody in it
+    answered an item, that zero is kept underivable too (it would say "all chose Ved ikke").
+    """
+    p = layout.protector
+    keys = layout.keys
+    r_cells = layout.cell_sums(responses)
+    r_crit = Criterion.counts(np.minimum(responses, k), k)
+    r_primary: set[str] = set()
+    per: dict[str, set[str]] = {}
+    for _ in range(12):
+        w_r = _protect(p, r_crit, set(), responses, keys, primary=r_primary)
+        per = {}
+        grow: set[str] = set()
+        done: dict[tuple, set[str]] = {}
+        for name, counts in families:
+            counts = np.asarray(counts, dtype=np.int64)
+            n_cells = layout.cell_sums(counts)
+            eq = {keys[i] for i in np.flatnonzero((n_cells == r_cells) & (r_cells > 0))}
+            zero = {keys[i] for i in np.flatnonzero((n_cells == 0) & (r_cells > 0))} & w_r
+            sig = (np.minimum(counts, k).tobytes(), frozenset(eq & w_r), frozenset(zero))
+            if sig in done:
+                per[name] = done[sig]
+                continue
+            live = counts > 0
+            crit = Criterion(live, np.minimum(counts, k), k - 1, None)
+            w_f = _protect(p, crit, w_r, responses, keys, primary=w_r & eq)
+            if zero:
+                # The zeros: underivable even to a reader who does not know those atoms are
+                # empty (a second pass, so the first holds against one who does).
+                live_z = live.copy()
+                for key in zero:
+                    live_z[list(layout.cells[layout.keys.index(key)].atoms)] = True
+                crit_z = Criterion(live_z, np.minimum(counts, k), k - 1, None)
+                w_f = _protect(p, crit_z, w_f, responses, keys, primary=zero)
+            per[name] = done[sig] = w_f
+            grow |= (w_f & eq) - w_r
+        if not grow:
+            return w_r, per
+        r_primary |= grow
+    # Did not settle (never seen): one withheld set for every family.
+    union = set().union(*per.values()) if per else set()
+    union |= _protect(p, r_crit, union, responses, keys)
+    return union, {name: set(union) for name, _c in families}
+
+
+def _protect(p: Protector, crit: Criterion, withheld: set[str], order: np.ndarray,
+             keys: Sequence[str], *, primary: set[str] = frozenset()) -> set[str]:
+    """Cells to withhold for ``crit`` given what is already withheld (returned too), and the
+    ``primary`` cells kept underivable: a cheap check first, the full run only when needed."""
+    shown = [key for key in keys if key not in withheld and key not in primary]
+    if not p.leaks(crit, shown) and not (primary and p.derivable(primary, crit.live, shown)):
+        return set(withheld) | set(primary)
+    return p.protect_sets(crit, unavailable=withheld - set(primary), primary=primary,
+                          order=order) | set(withheld)
+
+
+def _decide_item(layout: Layout, item: ItemData, withheld: set[str], order: np.ndarray,
+                 th: Thresholds) -> ItemDecision:
+    p = layout.protector
+    keys = layout.keys
+    kv = th.for_item(item.sensitive)
+    counts = np.asarray(item.counts, dtype=np.int64)
+    n = answered(counts)
+    s = item_sums(counts)
+    cell_n = layout.cell_sums(n)
+    no_answers = {keys[i] for i in np.flatnonzero(cell_n == 0)}
+    # Sums: small sets at the item's own threshold (sensitive items), then the bounds rule.
+    mean_w = set(withheld) | no_answers
+    if kv > th.k:
+        mean_w |= _protect(p, Criterion.counts(np.minimum(n, kv), kv), mean_w, order, keys)
+    live = n > 0
+    target = live & (n < 2 * kv)
+    for weight in (s - n, N_CATEGORIES * n - s):
+        crit = Criterion(live, np.minimum(weight, 2), 1, target)
+        mean_w |= _protect(p, crit, mean_w, order, keys)
+    n_w = set(withheld) if kv == th.k else set(mean_w) - no_answers | set(withheld)
+
+    # Distributions: only groups with >= 2kv answers and every band >= kv are candidates.
+    atom_bands = bands(counts)
+    cell_bands = np.stack([layout.cell_sums(atom_bands[:, b]) for b in range(3)], axis=1)
+    ok = (cell_n >= 2 * kv) & (cell_bands >= kv).all(axis=1)
+    dist_w = set(mean_w) | {keys[i] for i in np.flatnonzero(~ok)}
+    # (No derived group under 2kv needs its own pass: every derived band is 0 — prevented
+    # below — or >= kv, so a derived group holds >= 3kv.)
+    for b in range(3):
+        if len(dist_w) >= len(keys):
+            break
+        # A derived band count of 1..kv-1 (atoms empty in the band are known to be, here) ...
+        band = atom_bands[:, b]
+        dist_w |= _protect(p, Criterion.counts(np.minimum(band, kv), kv), dist_w, order, keys)
+        # ... and no derived group with the band empty: with its mean it would pin the five
+        # categories (no one in "høj grad" leaves "Slet ikke" = sum - 3·nogen - 4·lav).
+        dist_w |= _derived_empty(layout, live, live & (band == 0), dist_w, cell_n)
+    total_i = keys.index(layout.total)
+    total_counts = counts[:, 1:].sum(axis=0)
+    five = layout.total not in dist_w and bool((total_counts >= kv).all()) and cell_n[total_i] > 0
+    return ItemDecision(kv, n_w, mean_w, dist_w, five)
+
+
+def _derived_empty(layout: Layout, live: np.ndarray, empty: np.ndarray, withheld: set[str],
+                   cell_n: np.ndarray) -> set[str]:
+    """Cells to withhold so that no combination of the shown cells is supported on ``empty``
+    atoms alone (such a combination would show a group with nobody in the band).
+
+    Gaussian elimination with the other atoms eliminated first: a row whose leading atom is an
+    empty one is a combination of shown cells that lives on empty atoms only. Its cells are
+    tracked as tags; the smallest of them is withheld, until no such row is left.
+    """
+    keys = layout.keys
+    p = layout.protector
+    g_live = p.merge_any(live)
+    g_empty = p.merge_any(empty) & g_live
+    if not g_empty.any():
+        return set()
+    # Fast and exact where the layout allows: the combinations living on empty atoms are
+    # whole blocks; take each such block into its parent's by withholding a cell.
+    quick = _derived_empty_blocks(layout, g_live, g_empty, withheld, cell_n)
+    if quick is not None:
+        return quick
+    n_groups = p.n_groups
+    # order: non-empty live atoms < empty atoms < tags (cells)
+    rank = np.where(g_empty, n_groups, 0) + np.arange(n_groups)
+    extra: set[str] = set()
+    while True:
+        shown = [i for i, key in enumerate(keys) if key not in withheld and key not in extra]
+        rows: dict[int, dict[int, int]] = {}
+        offending: list[dict[int, int]] = []
+        for c in shown:
+            v = {int(rank[a]): 1 for a in p.cell_atoms[c].tolist() if g_live[a]}
+            if not v:
+                continue
+            v[2 * n_groups + c] = 1
+            while v:
+                lead = min(v)
+                row = rows.get(lead)
+                if row is None:
+                    break
+                a, f = row[lead], v[lead]
+                v = {x: a * v.get(x, 0) - f * row.get(x, 0) for x in set(v) | set(row)}
+                v = {x: y for x, y in v.items() if y}
+                if v:
+                    g = math.gcd(*v.values())
+                    if g > 1:
+                        v = {x: y // g for x, y in v.items()}
+            if not v:
+                continue
+            lead = min(v)
+            rows[lead] = v
+            if n_groups <= lead < 2 * n_groups:
+                offending.append(v)
+        if not offending:
+            return extra
+        for v in offending:
+            cells = [x - 2 * n_groups for x in v if x >= 2 * n_groups]
+            if not cells:
+                continue
+            smallest = min(cells, key=lambda c: (cell_n[c], keys[c]))
+            extra.add(keys[smallest])
+
+
+def _derived_empty_blocks(layout: Layout, g_live: np.ndarray, g_empty: np.ndarray,
+                          withheld: set[str], cell_n: np.ndarray) -> set[str] | None:
+    """`_derived_empty` where the span's empty combinations are whole blocks (exact, fast):
+    each block is a shown cell minus its shown sub-cells, so withholding the smallest of those
+    sub-cells (with every cell holding the same atoms, else its twin shows it still) merges
+    the block into a bigger one. None when the layout is not that simple."""
+    p = layout.protector
+    keys = layout.keys
+    order, parent, _own = p._tree()
+    owner = p.__dict__["_owner"]
+    twins: dict[bytes, list[int]] = defaultdict(list)
+    for c in order:
+        twins[p.cell_atoms[c].tobytes()].append(c)
+    extra: set[str] = set()
+    for _ in range(len(keys) + 1):
+        shown = [i for i, key in enumerate(keys) if key not in withheld and key not in extra]
+        blocks = p.blocks_within(shown, g_live, g_empty)
+        if blocks is None:
+            return None
+        if not blocks:
+            return extra
+        shown_set = set(shown)
+        # nearest shown strict ancestor of every laminar cell (parents come first in order),
+        # twins folded into one representative so that a twin chain counts as one cell
+        rep = {c: twins_of(twins, p, c)[0] for c in order}
+        above: dict[int, int] = {}
+        near: dict[int, int] = {}
+        for c in order:
+            up = parent.get(c, -1)
+            above[c] = -1 if up < 0 else (up if up in shown_set else above[up])
+            near[c] = c if c in shown_set else above[c]
+        kids: dict[int, list[int]] = defaultdict(list)
+        for x in order:
+            if x not in shown_set:
+                continue
+            a = above[x]
+            while a >= 0 and rep[a] == rep[x]:
+                a = above[a]
+            if a >= 0:
+                kids[rep[a]].append(x)
+        done: set[int] = set()
+        for block in blocks:
+            top = near.get(int(owner[block[0]]), -1)
+            if top < 0:
+                return None
+            if rep[top] in done:
+                continue
+            done.add(rep[top])
+            options = [x for x in kids.get(rep[top], []) if x in shown_set]
+            pick = min(options, key=lambda x: (cell_n[x], keys[x])) if options else top
+            for twin in twins_of(twins, p, pick):
+                extra.add(keys[twin])
+                shown_set.discard(twin)
+    return None
+
+
+def twins_of(twins: dict[bytes, list[int]], p: Protector, c: int) -> list[int]:
+    return twins.get(p.cell_atoms[c].tobytes(), [c])
+
+
+def _decide_scale(layout: Layout, scale: ScaleData, withheld: set[str], order: np.ndarray,
+                  th: Thresholds, item_withheld: set[str]) -> ScaleDecision:
+    p = layout.protector
+    keys = layout.keys
+    kv = th.for_item(scale.sensitive)
+    n = np.asarray(scale.n, dtype=np.int64)
+    cell_n = layout.cell_sums(n)
+    none = {keys[i] for i in np.flatnonzero(cell_n == 0)}
+    mean_w = set(withheld) | none
+    if kv > th.k:
+        mean_w |= _protect(p, Criterion.counts(np.minimum(n, kv), kv), mean_w, order, keys)
+    extra = item_withheld - mean_w
+    if extra:
+        # Scale cells that would approximate a withheld item mean: withheld, and underivable.
+        mean_w |= p.protect(np.minimum(n, th.k), th.k, primary=extra, unavailable=mean_w,
+                            order=order)
+        mean_w |= extra
+    live = n > 0
+    target = live & (n < 2 * kv)
+    for off in (scale.off_low, scale.off_high):
+        crit = Criterion(live, np.minimum(np.asarray(off, dtype=np.int64), 1), 0, target)
+        mean_w |= _protect(p, crit, mean_w, order, keys)
+    n_w = set(withheld) if kv == th.k else set(mean_w) - none | set(withheld)
+    return ScaleDecision(kv, n_w, mean_w)
+
+
+def restrict_to_prior(decision: Decision, prior: Prior, keys: Iterable[str],
+                      empty: set[str]) -> None:
+    """Withhold everything an earlier release of the round withheld (monotone releases).
+
+    A figure shown now but withheld before would be new knowledge that, together with the
+    earlier release, can isolate a small group (a second complement). Empty groups publish 0
+    in every release and need no history.
+    """
+    allkeys = set(keys)
+
+    def hide(current: set[str], shown_before: set[str] | None) -> None:
+        if shown_before is None:
+            return
+        current |= (allkeys - shown_before) - empty
+
+    hide(decision.counts_withheld, prior.counts)
+    for code, d in decision.items.items():
+        hide(d.n_withheld, prior.item_n.get(code, set()) if code in prior.item_n else None)
+        if code in prior.item_mean:
+            hide(d.mean_withheld, prior.item_mean[code])
+            d.mean_withheld |= d.n_withheld
+        if code in prior.item_dist:
+            hide(d.dist_withheld, prior.item_dist[code])
+            d.dist_withheld |= d.mean_withheld
+        if code in prior.item_five and not prior.item_five[code]:
+            d.five = False
+    for code, d in decision.scales.items():
+        if code in prior.scale_n:
+            hide(d.n_withheld, prior.scale_n[code])
+        if code in prior.scale_mean:
+            hide(d.mean_withheld, prior.scale_mean[code])
+            d.mean_withheld |= d.n_withheld
