@@ -27,6 +27,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+BASELINE_COMMIT = "819f91a"
 AREAS = ["Børn og Unge", "Social og Sundhed", "Teknik og Miljø", "Kultur og Fritid",
          "Beskæftigelse", "Økonomi og Personale"]
 
@@ -50,7 +51,11 @@ def national(orgs: int, seed: int = 7):
                     key = f"{dist}.u{leaf}"
                     parent[key] = dist
                     leaves.append((key, a, [key, dist, fv, root]))
-    resp_per_leaf = rng.poisson(19.5, len(leaves)) + 1
+    # Institutions differ: about a third have 1-4 leaders responding (small units are what
+    # disclosure control is about), the rest a Poisson around 25.
+    small = rng.random(len(leaves)) < 0.3
+    resp_per_leaf = np.where(small, rng.integers(1, 5, len(leaves)),
+                             rng.poisson(24, len(leaves)) + 1)
     atom_key: dict[tuple, int] = {}
     responses: list[int] = []
     atom_leaf: list[int] = []
@@ -108,7 +113,7 @@ def items_for(responses: np.ndarray, atom_leaf: np.ndarray, n_items: int, rng):
     return out
 
 
-def run_one(orgs: int, n_items: int, audit: bool) -> dict:
+def run_one(orgs: int, n_items: int, audit: bool, baseline: bool = False) -> dict:
     from ledelsesrum.disclosure import audit as audit_mod
     from ledelsesrum.disclosure.policy import Layout, Thresholds, decide
     from ledelsesrum.disclosure.suppression import Cell
@@ -151,7 +156,39 @@ def run_one(orgs: int, n_items: int, audit: bool) -> dict:
         out["audit_findings"] = len(report.findings)
     out["wall"] = round(time.perf_counter() - w0, 1)
     out["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    if baseline:  # after the peak is read: the old engine's dense matrices are its own
+        out.update(run_baseline(layout, responses))
     return out
+
+
+def old_engine():
+    """The suppression module as it was before the rework (commit 819f91a), read from git."""
+    import types
+
+    source = subprocess.run(["git", "show", f"{BASELINE_COMMIT}:ledelsesrum/analysis/suppression.py"],
+                            cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    module = types.ModuleType("old_suppression")
+    sys.modules["old_suppression"] = module
+    exec(compile(source, "old_suppression.py", "exec"), module.__dict__)
+    return module
+
+
+def run_baseline(layout, responses) -> dict:
+    """Respondents hidden by the pre-rework engine on the same round: counts capped at k, so
+    complements were chosen by key order rather than by size."""
+    old = old_engine()
+    k = 5
+    t = time.process_time()
+    cells = [old.Cell(c.key, c.atoms) for c in layout.cells]
+    withheld = old.protect(cells, np.minimum(responses, k).tolist(), k,
+                           relations=layout.relations)
+    resp_cells = layout.cell_sums(responses)
+    index = {key: i for i, key in enumerate(layout.keys)}
+    hidden = int(sum(resp_cells[index[key]] for key in withheld
+                     if key.startswith("unit:") and key.count(".") == 3))
+    return {"baseline_cpu_protect_counts": round(time.process_time() - t, 1),
+            "baseline_withheld_cells": len(withheld),
+            "baseline_respondents_hidden_in_leaf_units": hidden}
 
 
 def shape(layout, responses, items, decision) -> dict:
@@ -189,15 +226,19 @@ def main() -> None:
     ap.add_argument("--orgs", type=int, nargs="+", default=[1, 10, 49, 98])
     ap.add_argument("--items", type=int, default=6)
     ap.add_argument("--no-audit", action="store_true")
+    ap.add_argument("--baseline", action="store_true",
+                    help="also run the pre-rework engine (dense; small sizes only)")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one is not None:
-        print(json.dumps(run_one(args.one, args.items, not args.no_audit)))
+        print(json.dumps(run_one(args.one, args.items, not args.no_audit, args.baseline)))
         return
     for orgs in args.orgs:
         cmd = [sys.executable, __file__, "--one", str(orgs), "--items", str(args.items)]
         if args.no_audit:
             cmd.append("--no-audit")
+        if args.baseline:
+            cmd.append("--baseline")
         res = subprocess.run(cmd, capture_output=True, text=True)
         if res.returncode:
             print(f"{orgs} organisations: failed\n{res.stderr[-2000:]}", flush=True)

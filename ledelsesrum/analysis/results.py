@@ -451,6 +451,7 @@ class _Builder:
         t = self._tick("groups", t)
         responses, item_data, scale_data = self._atom_data()
         self.responses_per_atom = responses
+        self.scale_data = scale_data
         t = self._tick("atoms", t)
 
         def tick(done: int, total: int, code: str) -> None:
@@ -639,6 +640,10 @@ class _Builder:
         return np.where(ok, m, 0).astype(np.int64)
 
     # -- audit ---------------------------------------------------------------------------------
+    def _required_k(self, sensitive: bool) -> int:
+        k = int(self.study.anonymity_threshold)
+        return max(int(self.study.sensitive_threshold), k) if sensitive else k
+
     def run_audit(self, payload: dict, prior: Sequence[dict]) -> disclosure_audit.Report:
         """The independent audit of this payload together with every earlier release."""
         data = disclosure_audit.RoundData(
@@ -658,6 +663,10 @@ class _Builder:
                 )
                 for code, sc in self.scale_scores.items()
             },
+            # The study's thresholds, read here and not through the policy it is auditing.
+            k=int(self.study.anonymity_threshold),
+            item_k={it.code: self._required_k(it.sensitive) for it in self.items},
+            scale_k={s.code: self._required_k(s.sensitive) for s in self.scale_data},
         )
         report = disclosure_audit.audit(data, [payload], allowed_reasons=PUBLIC_REASONS)
         if prior:
@@ -673,7 +682,9 @@ class _Builder:
                 log.warning("disclosure audit: %d finding(s) already in earlier releases",
                             len(report.inherited))
         if report.findings:
-            log.warning("disclosure audit: %d finding(s): %s", len(report.findings), [str(f) for f in report.findings][:5])
+            # Findings name families and atom numbers, never values.
+            log.warning("disclosure audit: %d finding(s): %s", len(report.findings),
+                        "; ".join(str(f) for f in report.findings[:5]))
             raise DisclosureError(report.findings)
         return report
 

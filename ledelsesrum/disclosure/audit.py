@@ -45,6 +45,11 @@ class RoundData:
     item_counts: dict[str, np.ndarray]  # atoms x 6 (answer 0..5)
     scale_n: dict[str, np.ndarray]
     scale_off: dict[str, tuple[np.ndarray, np.ndarray]]  # (above 0, below 100) per atom
+    # The thresholds the study demands (k; k_v per item and scale): a payload may say less,
+    # the audit holds it to these.
+    k: int = 0
+    item_k: dict[str, int] = field(default_factory=dict)
+    scale_k: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -341,7 +346,7 @@ def audit(data: RoundData, payloads: Sequence[dict], *, allowed_reasons: Iterabl
     """
     started = time.perf_counter()
     latest = payloads[-1]
-    k = min(int(p["thresholds"]["k"]) for p in payloads)
+    k = max(min(int(p["thresholds"]["k"]) for p in payloads), data.k)
     a = _Audit(data, k)
     allowed = set(allowed_reasons) | {None}
     for payload in payloads:
@@ -372,7 +377,8 @@ def audit(data: RoundData, payloads: Sequence[dict], *, allowed_reasons: Iterabl
         n = counts[:, 1:].sum(axis=1)
         s = counts[:, 1:] @ np.arange(1, 6)
         live = n > 0
-        kv = min(int(_items(p)[code]["k"]) for p in payloads if code in _items(p))
+        kv = max(min(int(_items(p)[code]["k"]) for p in payloads if code in _items(p)),
+                 data.item_k.get(code, 0), k)
         fam = f"item {code}"
         per = [(_items(p).get(code) or {"cells": {}})["cells"] for p in payloads]
         shown_n = _versions(a, fam + " n", _merge(per, lambda c: c.get("n")))
@@ -420,7 +426,8 @@ def audit(data: RoundData, payloads: Sequence[dict], *, allowed_reasons: Iterabl
         n = np.asarray(data.scale_n[code], dtype=np.int64)
         off_low, off_high = data.scale_off[code]
         live = n > 0
-        kv = min(int(_scales(p)[code]["k"]) for p in payloads if code in _scales(p))
+        kv = max(min(int(_scales(p)[code]["k"]) for p in payloads if code in _scales(p)),
+                 data.scale_k.get(code, 0), k)
         fam = f"scale {code}"
         per = [(_scales(p).get(code) or {"cells": {}})["cells"] for p in payloads]
         shown_n = _versions(a, fam + " n", _merge(per, lambda c: c.get("n")))

@@ -5,9 +5,10 @@ cell layout and returns what to withhold. ``analysis.results`` shapes the payloa
 ``audit`` checks the payload independently afterwards. The rules (docs/anonymity.md):
 
 * **Counts** (responses per group, answers per item, valid scale scores): no set of 1..k-1
-  respondents derivable (GaussSuppression, `suppression.Protector`). One withheld set for all
-  count families: a group withheld in one is withheld in all, so no figure of one family
-  (a response count "7/7", an item's n = 0) can stand in for a withheld figure of another.
+  respondents derivable (GaussSuppression, `suppression.Protector`), per family. Families are
+  linked: where a group's item count equals its response count (nobody skipped) the two are one
+  figure, so such a group is withheld in both or in neither; a group withheld for its responses
+  shows no item count at all, and an n = 0 there is kept underivable too ("all chose Ved ikke").
 * **Sums** (means): against an attacker who knows every atom's count. No set with 1..k_v-1
   answers has a derivable sum (k_v = the item's threshold, 20 for sensitive items), and no
   derivable set holding a group under 2k_v answers lies within one scale step of a bound
@@ -37,6 +38,9 @@ import numpy as np
 from .suppression import Cell, Criterion, Protector
 
 N_CATEGORIES = 5
+# The rules' steps, named so that the mutation tests can weaken each one by one step.
+UNANIMITY_FACTOR = 2  # groups under 2·k_v answers may not be pinned near a bound
+BOUND_MARGIN = 1  # "near": a sum within one scale step of n·1 or n·5
 BANDS: tuple[tuple[int, ...], ...] = ((1, 2), (3,), (4, 5))
 
 
@@ -274,9 +278,7 @@ def _decide_item(layout: Layout, item: ItemData, withheld: set[str], order: np.n
     if kv > th.k:
         mean_w |= _protect(p, Criterion.counts(np.minimum(n, kv), kv), mean_w, order, keys)
     live = n > 0
-    target = live & (n < 2 * kv)
-    for weight in (s - n, N_CATEGORIES * n - s):
-        crit = Criterion(live, np.minimum(weight, 2), 1, target)
+    for crit in bound_criteria(n, s, kv):
         mean_w |= _protect(p, crit, mean_w, order, keys)
     n_w = set(withheld) if kv == th.k else set(mean_w) - no_answers | set(withheld)
 
@@ -292,14 +294,37 @@ def _decide_item(layout: Layout, item: ItemData, withheld: set[str], order: np.n
             break
         # A derived band count of 1..kv-1 (atoms empty in the band are known to be, here) ...
         band = atom_bands[:, b]
-        dist_w |= _protect(p, Criterion.counts(np.minimum(band, kv), kv), dist_w, order, keys)
+        for crit in band_count_criteria(band, kv):
+            dist_w |= _protect(p, crit, dist_w, order, keys)
         # ... and no derived group with the band empty: with its mean it would pin the five
         # categories (no one in "høj grad" leaves "Slet ikke" = sum - 3·nogen - 4·lav).
         dist_w |= _derived_empty(layout, live, live & (band == 0), dist_w, cell_n)
     total_i = keys.index(layout.total)
     total_counts = counts[:, 1:].sum(axis=0)
-    five = layout.total not in dist_w and bool((total_counts >= kv).all()) and cell_n[total_i] > 0
+    five = (layout.total not in dist_w and cell_n[total_i] > 0
+            and five_categories_allowed(total_counts, kv))
     return ItemDecision(kv, n_w, mean_w, dist_w, five)
+
+
+def bound_criteria(n: np.ndarray, s: np.ndarray, kv: int) -> list[Criterion]:
+    """No derivable group of fewer than UNANIMITY_FACTOR·k_v answers whose sum lies within
+    BOUND_MARGIN steps of a bound of the scale (n·1 or n·5): it would say that (nearly) all of
+    them answered at that end. One criterion per bound; the weight is the distance to it."""
+    live = n > 0
+    target = live & (n < UNANIMITY_FACTOR * kv)
+    return [Criterion(live, np.minimum(distance, BOUND_MARGIN + 1), BOUND_MARGIN, target)
+            for distance in (s - n, N_CATEGORIES * n - s)]
+
+
+def band_count_criteria(band: np.ndarray, kv: int) -> list[Criterion]:
+    """No derivable count of 1..k_v-1 in a band of a shown distribution."""
+    return [Criterion.counts(np.minimum(band, kv), kv)]
+
+
+def five_categories_allowed(total_counts: np.ndarray, kv: int) -> bool:
+    """The total's five categories only when every category holds at least k_v answers: an
+    empty or small category would tell every sub-group something about its members."""
+    return bool((np.asarray(total_counts) >= kv).all())
 
 
 def _derived_empty(layout: Layout, live: np.ndarray, empty: np.ndarray, withheld: set[str],

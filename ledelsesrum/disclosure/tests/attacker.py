@@ -11,7 +11,7 @@ tightest interval of every target:
 
 * the sum (hence mean) of every atom and of every group with 1..k-1 answers,
 * the unanimity of every atom with 1..2k-1 answers (all of it in one category or one band),
-* every category count of an atom or group pinned between 1 and k-1,
+* every category count of an atom or of a group a reader has seen pinned between 1 and k-1,
 * (count mode, counts unknown) the count of every atom and every withheld group with 1..k-1.
 
 Two attackers: ``counts_known=True`` also knows every atom's number of respondents and of answers
@@ -290,6 +290,16 @@ def value_findings(model: ItemModel, *, k: int, extra_targets: dict[str, frozens
         lo, hi = model.interval({(a, j): float(j) for a in live_atoms for j in range(1, 6)})
         if lo == hi:
             findings.append(Finding(f"sum of {name} (n={_answered(t, live_atoms)})", lo, hi))
+    # A category count of 1..k-1 pinned in any group a reader has seen (a small cell of the
+    # group's frequency table: "one leader answered 2").
+    for key, atoms in model.seen_groups.items():
+        live_atoms = [a for a in atoms if t[a, 1:].sum() > 0]
+        if not live_atoms:
+            continue
+        for j in CATEGORIES:
+            lo, hi = model.interval({(a, j): 1.0 for a in live_atoms})
+            if lo == hi and 0 < lo < k:
+                findings.append(Finding(f"{key}: count of answer {j}", lo, hi))
     # Unanimity of every atom with 1..2k-1 answers, per category and per band; and any category
     # count of an atom pinned at 1..k-1.
     for a in live:
@@ -345,8 +355,9 @@ def parents_of(payloads: Sequence[dict]) -> dict[str, str | None]:
 def item_model(register: Register, payloads: Sequence[dict], code: str, *, counts_known: bool,
                k: int | None = None, reasons: bool = True) -> ItemModel:
     """Every fact about item ``code`` in every payload (all releases of the round)."""
-    first = next(i for i in payloads[0]["items"] if i["code"] == code)
-    model = ItemModel(register, code, k or first["k"], counts_known=counts_known)
+    # Held to the lowest threshold any release published the item under: the promise all keep.
+    k_published = min(i["k"] for p in payloads for i in p["items"] if i["code"] == code)
+    model = ItemModel(register, code, k or k_published, counts_known=counts_known)
     for payload in payloads:
         model.use_groups(register.groups_for(_unit_parents(payload)))
         item = next(i for i in payload["items"] if i["code"] == code)

@@ -45,23 +45,27 @@ def register_for(rnd, payloads):
     return register_from_rows(rows, parents_of(payloads))
 
 
-def value_leaks(rnd, payloads, codes=CODES, **kw):
+def value_leaks(rnd, payloads, codes=CODES, k=None, **kw):
+    """The counts-known attacker's findings per item (``k``: hold the items to this threshold
+    instead of the one each payload states)."""
     reg = register_for(rnd, payloads)
     out = []
     for code in codes:
-        model = item_model(reg, payloads, code, counts_known=True)
+        model = item_model(reg, payloads, code, counts_known=True, k=k)
         out += [f"{code}: {f}" for f in value_findings(model, k=model.k, **kw)]
     return out
 
 
-def count_leaks(rnd, payloads, codes=CODES, overviews=()):
+def count_leaks(rnd, payloads, codes=CODES, overviews=(), k=None):
+    """The counts-unknown attacker's findings, held to ``k`` (default: the lowest threshold any
+    of the releases was published under, the promise they all keep)."""
     reg = register_for(rnd, payloads)
-    k = payloads[-1]["thresholds"]["k"]
+    k = k or min(p["thresholds"]["k"] for p in payloads)
     out = [f"responses: {f}" for f in count_findings(
         responses_model(reg, payloads, k=k, overviews=overviews), k=k,
         withheld=withheld_groups(payloads, reg, None))]
     for code in codes:
-        model = item_model(reg, payloads, code, counts_known=False)
+        model = item_model(reg, payloads, code, counts_known=False, k=k)
         out += [f"{code}: {f}" for f in count_findings(
             model, k=model.k, withheld=withheld_groups(payloads, reg, code))]
     return out
