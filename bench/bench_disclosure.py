@@ -157,8 +157,32 @@ def run_one(orgs: int, n_items: int, audit: bool, baseline: bool = False) -> dic
     out["wall"] = round(time.perf_counter() - w0, 1)
     out["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     if baseline:  # after the peak is read: the old engine's dense matrices are its own
+        out.update(responses_only(layout, responses))
         out.update(run_baseline(layout, responses))
     return out
+
+
+def leaf_respondents(layout, responses, withheld) -> int:
+    resp_cells = layout.cell_sums(responses)
+    index = {key: i for i, key in enumerate(layout.keys)}
+    return int(sum(resp_cells[index[key]] for key in withheld
+                   if key.startswith("unit:") and key.count(".") == 3))
+
+
+def responses_only(layout, responses) -> dict:
+    """The new engine on the response counts alone (like for like with the old engine, which
+    protected each family on its own and did not link item counts to response counts)."""
+    from ledelsesrum.disclosure.policy import Layout, _protect
+    from ledelsesrum.disclosure.suppression import Criterion
+
+    k = 5
+    t = time.process_time()
+    fresh = Layout(layout.cells, layout.n_atoms, relations=layout.relations)  # no memo
+    withheld = _protect(fresh.protector, Criterion.counts(np.minimum(responses, k), k), set(),
+                        responses, layout.keys)
+    return {"new_cpu_protect_counts": round(time.process_time() - t, 1),
+            "new_withheld_cells_counts": len(withheld),
+            "new_respondents_hidden_counts": leaf_respondents(layout, responses, withheld)}
 
 
 def old_engine():
@@ -182,10 +206,7 @@ def run_baseline(layout, responses) -> dict:
     cells = [old.Cell(c.key, c.atoms) for c in layout.cells]
     withheld = old.protect(cells, np.minimum(responses, k).tolist(), k,
                            relations=layout.relations)
-    resp_cells = layout.cell_sums(responses)
-    index = {key: i for i, key in enumerate(layout.keys)}
-    hidden = int(sum(resp_cells[index[key]] for key in withheld
-                     if key.startswith("unit:") and key.count(".") == 3))
+    hidden = leaf_respondents(layout, responses, withheld)
     return {"baseline_cpu_protect_counts": round(time.process_time() - t, 1),
             "baseline_withheld_cells": len(withheld),
             "baseline_respondents_hidden_in_leaf_units": hidden}
