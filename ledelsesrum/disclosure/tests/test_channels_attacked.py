@@ -27,7 +27,7 @@ from ledelsesrum.analysis.tests.factories import (
 )
 from ledelsesrum.organisation.models import Unit
 
-from .test_leaks import count_leaks, value_leaks
+from .scenarios import count_leaks, value_leaks
 
 
 def _number(value):
