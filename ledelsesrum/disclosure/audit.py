@@ -385,7 +385,8 @@ def audit(data: RoundData, payloads: Sequence[dict], *, allowed_reasons: Iterabl
         shown_mean = _versions(a, fam + " mean", _merge(per, lambda c: c.get("mean")))
         dist_values = _merge(
             per, lambda c: tuple(c["distribution"]["counts"]) if c.get("distribution") else None)
-        shown_dist = _versions(a, fam + " distribution", dist_values)
+        # Three bands after five categories of the same group is the same figure, coarser.
+        shown_dist = _versions(a, fam + " distribution", dist_values, same=_same_distribution)
         for key in shown_n:
             m = cell_total(n, key)
             if 0 < m < k:
@@ -398,7 +399,7 @@ def audit(data: RoundData, payloads: Sequence[dict], *, allowed_reasons: Iterabl
             values = [v for v in dist_values[key] if v is not None]
             m = cell_total(n, key)
             bands_ = [cell_total(atom_bands[:, b], key) for b in range(3)]
-            if len(values[0]) == 5:
+            if any(len(v) == 5 for v in values):
                 cats = [cell_total(counts[:, j], key) for j in range(1, 6)]
                 if min(cats) < kv:
                     a.find(fam, "five categories with a small or empty one", key)
@@ -458,16 +459,28 @@ def _merge(per_payload: Sequence[dict], pick) -> dict[str, list]:
     return out
 
 
-def _versions(a: _Audit, family: str, values: dict[str, list]) -> list[str]:
+def _same_distribution(a: tuple, b: tuple) -> bool:
+    """Equal, or three bands that sum five categories given earlier (nothing new). Five
+    categories after three bands is new (finer) and counts as a change."""
+    if len(a) == len(b):
+        return a == b
+    if len(a) == 5 and len(b) == 3:
+        return (a[0] + a[1], a[2], a[3] + a[4]) == tuple(b)
+    return False
+
+
+def _versions(a: _Audit, family: str, values: dict[str, list], same=None) -> list[str]:
     """Keys published in any version; a finding where versions disagree or a withheld figure
     comes back later."""
+    same = same or (lambda x, y: x == y)
     shown = []
     for key, vals in values.items():
         published = [v for v in vals if v is not None]
         if not published:
             continue
         shown.append(key)
-        if any(v != published[0] for v in published):
+        if any(not same(earlier, later) for earlier, later in zip(published, published[1:],
+                                                                     strict=False)):
             a.find(family, "figure changed between releases", key)
         first = next(i for i, v in enumerate(vals) if v is not None)
         if any(v is None for v in vals[:first]):

@@ -231,7 +231,11 @@ def _count_families(layout: Layout, responses: np.ndarray,
                 per[name] = done[sig]
                 continue
             live = counts > 0
-            crit = Criterion(live, np.minimum(counts, k), k - 1, None)
+            # With the same empty atoms, a set of 1..k-1 answers that holds no atom where
+            # someone skipped is a set of 1..k-1 respondents, which w_r already protects: only
+            # sets through a skipping atom need a search.
+            target = (counts < responses) if np.array_equal(live, responses > 0) else None
+            crit = Criterion(live, np.minimum(counts, k), k - 1, target)
             w_f = _protect(p, crit, w_r, responses, keys, primary=w_r & eq)
             if zero:
                 # The zeros: underivable even to a reader who does not know those atoms are

@@ -90,3 +90,31 @@ def test_the_release_job_reuses_a_current_release_and_recomputes_a_stale_one():
     job = run_inline("ledelsesrum.analysis.release:release_job", {"round_id": rnd.pk})
     assert job.result["reused"] is False
     assert ";k=7;" in Release.objects.filter(round=rnd).order_by("-version")[0].settings_key
+
+
+@pytest.mark.django_db
+def test_a_raised_threshold_may_show_the_totals_bands_where_it_showed_five_categories():
+    """Three bands that sum the five categories already out are the same figure, coarser: the
+    new release is not refused. (Five categories after bands would be new, and is.)"""
+    from ledelsesrum.disclosure.audit import _same_distribution
+    from ledelsesrum.organisation.models import Unit
+
+    from .factories import add_responses, answers, make_round, make_study
+
+    study = make_study(k=3)
+    rnd = make_round(study)
+    unit = Unit.objects.create(name="Enheden")
+    add_responses(rnd, unit, answers(1, 9) + answers(2, 3) + answers(3, 6) + answers(4, 3)
+                  + answers(5, 3), area="A")
+    first = release_module.release(rnd).payload
+    total = next(i for i in first["items"] if i["code"] == "R1")["cells"]["total"]
+    assert total["distribution"]["bands"] == 5
+    study.anonymity_threshold = 4
+    study.save()
+    second = release_module.release(rnd)
+    assert second.version == 2
+    total = next(i for i in second.payload["items"] if i["code"] == "R1")["cells"]["total"]
+    assert total["distribution"]["bands"] == 3 and total["distribution"]["counts"] == [12, 6, 6]
+    assert _same_distribution((9, 3, 6, 3, 3), (12, 6, 6))
+    assert not _same_distribution((12, 6, 6), (9, 3, 6, 3, 3))
+    assert not _same_distribution((9, 3, 6, 3, 3), (11, 7, 6))
