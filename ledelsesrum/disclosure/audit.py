@@ -14,7 +14,8 @@ checks what an attacker who also knows every atom's respondent count can work ou
 4. derived groups, every set of atoms a published difference can isolate (exact arithmetic):
    no count of 1..k-1; no sum of 1..k_v-1 answers; no set holding a group under 2k_v answers
    whose sum lies within one step of a bound (the scale's 1 and 5, a scale score's 0 and 100);
-   no derived distribution under 2k_v or with a band under k_v.
+   no derived distribution under 2k_v or with a band under k_v, nor one with nobody in 2 and 5
+   or nobody in 1 and 4 (with the mean that pins the five categories).
 
 Each finding names the family and the atoms; ``analysis.results`` refuses the release on any.
 The derivation check builds the reduced row echelon form of the published cells (fraction-free
@@ -421,6 +422,11 @@ def audit(data: RoundData, payloads: Sequence[dict], *, allowed_reasons: Iterabl
                       band > 0, np.minimum(band, kv), kv - 1)
             a.empty_within(fam + " distribution", f"derivable group with band {b + 1} empty",
                            shown_dist, live, live & (band == 0))
+        # Bands and mean give x2 + x5 and x1 + x4; either 0 pins the five categories.
+        for cats in ((2, 5), (1, 4)):
+            nobody = counts[:, list(cats)].sum(axis=1) == 0
+            a.empty_within(fam + " distribution", f"derivable group with nobody in {cats}",
+                           shown_dist, live, live & nobody)
 
     # -- scales ------------------------------------------------------------------------------
     for code in _scales(latest):

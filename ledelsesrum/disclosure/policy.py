@@ -15,7 +15,9 @@ cell layout and returns what to withhold. ``analysis.results`` shapes the payloa
   (sum - n <= 1 or 5n - sum <= 1): that would show everyone in it in one band or category.
 * **Distributions** (three bands) only for groups with >= 2k_v answers and every band >= k_v;
   no derivable group under 2k_v, and no derivable group with a band under k_v (0 included:
-  a derived empty band, with the mean, pins the five categories). The total shows five
+  a derived empty band, with the mean, pins the five categories). Nor may a derivable group
+  have nobody in 2 or 5, or nobody in 1 or 4: with the mean, its bands then pin the five
+  categories too (the sum is the least or the most the band counts allow). The total shows five
   categories (and its sd) only when every category holds >= k_v.
 * **Scales**: counts as above; sums protected like items at the scale's threshold, with
   "everyone at 0 or 100" as the bound rule; a scale cell is withheld wherever one of its items'
@@ -303,6 +305,13 @@ def _decide_item(layout: Layout, item: ItemData, withheld: set[str], order: np.n
         # ... and no derived group with the band empty: with its mean it would pin the five
         # categories (no one in "høj grad" leaves "Slet ikke" = sum - 3·nogen - 4·lav).
         dist_w |= _derived_empty(layout, live, live & (band == 0), dist_w, cell_n)
+    # With its mean, a group's bands give x2 + x5 (sum - low - 3 mid - 4 high) and x1 + x4
+    # (2 low + 3 mid + 5 high - sum): where either is 0 the five categories follow (all low
+    # answers are 1s, all high ones 4s ...), so no derivable group may have either empty.
+    for slack in within_band_slacks(counts):
+        if len(dist_w) >= len(keys):
+            break
+        dist_w |= _derived_empty(layout, live, live & (slack == 0), dist_w, cell_n)
     total_i = keys.index(layout.total)
     total_counts = counts[:, 1:].sum(axis=0)
     five = (layout.total not in dist_w and cell_n[total_i] > 0
@@ -318,6 +327,13 @@ def bound_criteria(n: np.ndarray, s: np.ndarray, kv: int) -> list[Criterion]:
     target = live & (n < UNANIMITY_FACTOR * kv)
     return [Criterion(live, np.minimum(distance, BOUND_MARGIN + 1), BOUND_MARGIN, target)
             for distance in (s - n, N_CATEGORIES * n - s)]
+
+
+def within_band_slacks(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per atom, how far its sum lies above the least and below the most its band counts
+    allow: x2 + x5 and x1 + x4."""
+    counts = np.asarray(counts, dtype=np.int64)
+    return counts[:, 2] + counts[:, 5], counts[:, 1] + counts[:, 4]
 
 
 def band_count_criteria(band: np.ndarray, kv: int) -> list[Criterion]:

@@ -235,12 +235,25 @@ def derived_empty_band(publish: Publish) -> list[str]:
 
 
 def derived_small_band(publish: Publish) -> list[str]:
-    """k = 3. A's high band holds 1 (withheld), total − B gives it, and A's mean says it is a 4."""
+    """k = 3. A's middle band holds 1 (withheld); total - B would give it: one leader of A
+    answered 3."""
     _study, rnd, root = _three_schools(k=3)
     a = Unit.objects.create(name="A", parent=root)
     b = Unit.objects.create(name="B", parent=root)
-    add_responses(rnd, a, answers(1, 3) + answers(3, 3) + answers(4, 1), area="X")
+    add_responses(rnd, a, answers(1, 2) + answers(2, 1) + answers(3, 1) + answers(4, 2)
+                  + answers(5, 1), area="X")
     add_responses(rnd, b, answers(1, 3) + answers(3, 3) + answers(5, 3), area="X")
+    return value_leaks(rnd, [publish(rnd)], codes=["R1"])
+
+
+def group_at_the_bottom_of_its_bands(publish: Publish) -> list[str]:
+    """k = 3, found by the random rounds: area A (seven 1s, three 3s) and area B (three 4s) in
+    one unit. With the total's bands [7, 3, 3], A's mean 1.60 is the least A's bands allow, so
+    nobody in the total answered 2 or 5 and B's three are the band 4-5: all 4s."""
+    _study, rnd, root = _three_schools(k=3)
+    unit = Unit.objects.create(name="Enheden", parent=root)
+    add_responses(rnd, unit, answers(1, 7) + answers(3, 3), area="A")
+    add_responses(rnd, unit, answers(4, 3), area="B")
     return value_leaks(rnd, [publish(rnd)], codes=["R1"])
 
 
@@ -323,7 +336,8 @@ SCENARIOS = {
     for f in (
         unanimous_big_group, unanimous_group_of_six, nearly_unanimous_big_group,
         small_category_in_the_total, raised_threshold, lowered_threshold, reorganised,
-        reasons_and_empty_categories, derived_group_of_exactly_k,
+        reasons_and_empty_categories, group_at_the_bottom_of_its_bands,
+        derived_group_of_exactly_k,
         remainder_of_withheld_siblings, derived_empty_band, derived_small_band, sensitive_item,
         withheld_unit_all_skipped, closed_round_overview,
     )

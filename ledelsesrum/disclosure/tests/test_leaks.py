@@ -66,6 +66,11 @@ def test_leak_6_the_response_overview_of_a_closed_round_adds_no_count():
 
 
 @pytest.mark.django_db
+def test_found_by_random_rounds_a_group_at_the_bottom_of_its_bands_pins_no_sibling():
+    assert scenarios.group_at_the_bottom_of_its_bands(publish) == []
+
+
+@pytest.mark.django_db
 def test_leak_7_a_withheld_group_shows_no_item_count_not_even_zero():
     assert scenarios.withheld_unit_all_skipped(publish) == []
     rnd = Round.objects.latest("pk")

@@ -65,21 +65,3 @@ def test_random_rounds_leak_nothing_across_releases(spec):
         assert count_leaks(rnd, payloads, codes=CODES) == []
         transaction.set_rollback(True)
 
-
-@pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="known open leak (issue 9): bounds inside bands; see "
-                   "docs/anonymity.md, 'Known gap'")
-def test_a_group_at_the_bottom_of_its_bands_pins_a_small_sibling():
-    """Found by the random rounds above (300 examples). k = 3; in one unit, area A (10 answers:
-    7 × 1, 3 × 3) and area B (3 answers, all 4). Published: the total's bands [7, 3, 3], A's mean
-    1.60, B's mean 4.00. A's sum is the least its band counts allow, so A holds no 4 or 5, and
-    the three in band 4–5 are B's: B all answered 4. No linear combination isolates B's answers;
-    the integer attacker pins them from inequalities (the bounds of each band)."""
-    spec = {"groups": [(0, "A", 1, 1, 0), (0, "A", 1, 1, 0), (0, "A", 1, 1, 0),
-                       (0, "A", 7, 1, 3), (0, "B", 1, 4, 0), (0, "B", 2, 4, 0)],
-            "k": 3, "raise_to": None, "nested": False}
-    with transaction.atomic():
-        _study, rnd = _build(spec)
-        payload = results.compute_results(rnd, audit=True)
-        assert value_leaks(rnd, [payload], codes=["R1"]) == []
-        transaction.set_rollback(True)
