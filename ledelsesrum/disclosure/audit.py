@@ -15,7 +15,8 @@ checks what an attacker who also knows every atom's respondent count can work ou
    no count of 1..k-1; no sum of 1..k_v-1 answers; no set holding a group under 2k_v answers
    whose sum lies within one step of a bound (the scale's 1 and 5, a scale score's 0 and 100);
    no derived distribution under 2k_v or with a band under k_v, nor one with nobody in 2 and 5
-   or nobody in 1 and 4 (with the mean that pins the five categories).
+   or nobody in 1 and 4 (with the mean that pins the five categories); no shown mean inside a
+   shown distribution (or the rest of it) at the least or most sum its share allows.
 
 Each finding names the family and the atoms; ``analysis.results`` refuses the release on any.
 The derivation check builds the reduced row echelon form of the published cells (fraction-free
@@ -422,6 +423,21 @@ def audit(data: RoundData, payloads: Sequence[dict], *, allowed_reasons: Iterabl
                       band > 0, np.minimum(band, kv), kv - 1)
             a.empty_within(fam + " distribution", f"derivable group with band {b + 1} empty",
                            shown_dist, live, live & (band == 0))
+        # A shown mean inside a shown distribution: its sum (or the rest's) may not be the
+        # least or the most its share of the distribution's answers allows.
+        mean_ns = {key: (cell_total(n, key), cell_total(s, key)) for key in shown_mean}
+        for d_key in shown_dist:
+            d_atoms = cells[d_key]
+            d_bands = [cell_total(atom_bands[:, b], d_key) for b in range(3)]
+            d_n, d_s = cell_total(n, d_key), cell_total(s, d_key)
+            for g_key in shown_mean:
+                g_n, g_s = mean_ns[g_key]
+                if not g_n or g_n > d_n or not cells[g_key] <= d_atoms:
+                    continue
+                for m, total in ((g_n, g_s), (d_n - g_n, d_s - g_s)):
+                    if m and _at_share_bound(m, total, d_bands):
+                        a.find(fam + " distribution", "mean at the bound of its share",
+                               f"{g_key} in {d_key}")
         # Bands and mean give x2 + x5 and x1 + x4; either 0 pins the five categories.
         for cats in ((2, 5), (1, 4)):
             nobody = counts[:, list(cats)].sum(axis=1) == 0
@@ -455,6 +471,15 @@ def audit(data: RoundData, payloads: Sequence[dict], *, allowed_reasons: Iterabl
                       np.minimum(np.asarray(off, dtype=np.int64), 1), 0, near)
     a.report.seconds = time.perf_counter() - started
     return a.report
+
+
+def _at_share_bound(m: int, total: int, band_counts: Sequence[int]) -> bool:
+    """Is ``total`` the least or the most sum of ``m`` answers taken from these bands?"""
+    answers = [v for count, v in zip(band_counts, (1, 3, 4), strict=True) for _ in range(count)]
+    highest = [v for count, v in zip(band_counts, (2, 3, 5), strict=True) for _ in range(count)]
+    least = sum(sorted(answers)[:m])
+    most = sum(sorted(highest, reverse=True)[:m])
+    return total <= least or total >= most
 
 
 def _merge(per_payload: Sequence[dict], pick) -> dict[str, list]:

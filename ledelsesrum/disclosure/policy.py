@@ -17,7 +17,9 @@ cell layout and returns what to withhold. ``analysis.results`` shapes the payloa
   no derivable group under 2k_v, and no derivable group with a band under k_v (0 included:
   a derived empty band, with the mean, pins the five categories). Nor may a derivable group
   have nobody in 2 or 5, or nobody in 1 or 4: with the mean, its bands then pin the five
-  categories too (the sum is the least or the most the band counts allow). The total shows five
+  categories too (the sum is the least or the most the band counts allow). And no shown mean
+  inside a shown distribution (or the rest of it) may be the least or the most sum its share
+  of that distribution's answers allows (`share_pins`): it fixes every answer within its band. The total shows five
   categories (and its sd) only when every category holds >= k_v.
 * **Scales**: counts as above; sums protected like items at the scale's threshold, with
   "everyone at 0 or 100" as the bound rule; a scale cell is withheld wherever one of its items'
@@ -36,6 +38,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import sparse
 
 from .suppression import Cell, Criterion, Protector
 
@@ -271,7 +274,6 @@ def _protect(p: Protector, crit: Criterion, withheld: set[str], order: np.ndarra
 
 def _decide_item(layout: Layout, item: ItemData, withheld: set[str], order: np.ndarray,
                  th: Thresholds) -> ItemDecision:
-    p = layout.protector
     keys = layout.keys
     kv = th.for_item(item.sensitive)
     counts = np.asarray(item.counts, dtype=np.int64)
@@ -279,18 +281,50 @@ def _decide_item(layout: Layout, item: ItemData, withheld: set[str], order: np.n
     s = item_sums(counts)
     cell_n = layout.cell_sums(n)
     no_answers = {keys[i] for i in np.flatnonzero(cell_n == 0)}
-    # Sums: small sets at the item's own threshold (sensitive items), then the bounds rule.
-    mean_w = set(withheld) | no_answers
-    if kv > th.k:
-        mean_w |= _protect(p, Criterion.counts(np.minimum(n, kv), kv), mean_w, order, keys)
-    live = n > 0
-    for crit in bound_criteria(n, s, kv):
-        mean_w |= _protect(p, crit, mean_w, order, keys)
-    n_w = set(withheld) if kv == th.k else set(mean_w) - no_answers | set(withheld)
-
-    # Distributions: only groups with >= 2kv answers and every band >= kv are candidates.
     atom_bands = bands(counts)
     cell_bands = np.stack([layout.cell_sums(atom_bands[:, b]) for b in range(3)], axis=1)
+    cell_s = layout.cell_sums(s)
+    pinned: set[str] = set()  # means withheld for the share rule below, kept underivable
+    for _ in range(len(keys) + 1):
+        mean_w = _item_means(layout, n, s, kv, th, withheld | no_answers, pinned, order)
+        dist_w = _item_distributions(layout, counts, n, cell_n, cell_bands, kv, mean_w, order)
+        more = share_pins(layout, cell_n, cell_s, cell_bands, mean_w, dist_w) - pinned
+        if not more:
+            break
+        pinned |= more
+    n_w = set(withheld) if kv == th.k else set(mean_w) - no_answers | set(withheld)
+    total_i = keys.index(layout.total)
+    total_counts = counts[:, 1:].sum(axis=0)
+    five = (layout.total not in dist_w and cell_n[total_i] > 0
+            and five_categories_allowed(total_counts, kv))
+    return ItemDecision(kv, n_w, mean_w, dist_w, five)
+
+
+def _item_means(layout: Layout, n: np.ndarray, s: np.ndarray, kv: int, th: Thresholds,
+                 withheld: set[str], pinned: set[str], order: np.ndarray) -> set[str]:
+    """Sums: small sets at the item's own threshold (sensitive items), the bounds rule, and
+    the ``pinned`` means kept underivable."""
+    p = layout.protector
+    keys = layout.keys
+    mean_w = set(withheld)
+    if kv > th.k:
+        mean_w |= _protect(p, Criterion.counts(np.minimum(n, kv), kv), mean_w, order, keys)
+    for crit in bound_criteria(n, s, kv):
+        mean_w |= _protect(p, crit, mean_w, order, keys)
+    if pinned - mean_w:
+        mean_w |= _protect(p, Criterion.counts(np.minimum(n, kv), kv), mean_w, order, keys,
+                           primary=pinned - mean_w)
+    return mean_w
+
+
+def _item_distributions(layout: Layout, counts: np.ndarray, n: np.ndarray, cell_n: np.ndarray,
+                        cell_bands: np.ndarray, kv: int, mean_w: set[str],
+                        order: np.ndarray) -> set[str]:
+    """Distributions: only groups with >= 2kv answers and every band >= kv are candidates."""
+    p = layout.protector
+    keys = layout.keys
+    live = n > 0
+    atom_bands = bands(counts)
     ok = (cell_n >= 2 * kv) & (cell_bands >= kv).all(axis=1)
     dist_w = set(mean_w) | {keys[i] for i in np.flatnonzero(~ok)}
     # (No derived group under 2kv needs its own pass: every derived band is 0 — prevented
@@ -312,11 +346,68 @@ def _decide_item(layout: Layout, item: ItemData, withheld: set[str], order: np.n
         if len(dist_w) >= len(keys):
             break
         dist_w |= _derived_empty(layout, live, live & (slack == 0), dist_w, cell_n)
-    total_i = keys.index(layout.total)
-    total_counts = counts[:, 1:].sum(axis=0)
-    five = (layout.total not in dist_w and cell_n[total_i] > 0
-            and five_categories_allowed(total_counts, kv))
-    return ItemDecision(kv, n_w, mean_w, dist_w, five)
+    return dist_w
+
+
+BAND_LEAST = (1, 3, 4)  # the least and the most answer in each band (lav, nogen, høj)
+BAND_MOST = (2, 3, 5)
+
+
+def share_bounds(m: int, band_counts: Sequence[int]) -> tuple[int, int]:
+    """The least and the most sum ``m`` answers drawn from a group with these band counts can
+    have: the lowest answers first (each band at its least), or the highest (at its most)."""
+    lo = hi = 0
+    left = m
+    for count, least in zip(band_counts, BAND_LEAST, strict=True):
+        take = min(left, int(count))
+        lo += take * least
+        left -= take
+    left = m
+    for count, most in zip(reversed(band_counts), reversed(BAND_MOST), strict=True):
+        take = min(left, int(count))
+        hi += take * most
+        left -= take
+    return lo, hi
+
+
+def share_pins(layout: Layout, cell_n: np.ndarray, cell_s: np.ndarray, cell_bands: np.ndarray,
+               mean_w: set[str], dist_w: set[str]) -> set[str]:
+    """Shown means that a shown distribution around them pins: a group G inside a group D whose
+    bands are shown, with G's sum (or that of D minus G) the least or the most its share of D's
+    answers allows. Then every answer of it is fixed within its band (and D's x2 + x5 or x1 + x4
+    with it). Returns the cells whose mean to withhold (G; D itself when G is D)."""
+    keys = layout.keys
+    p = layout.protector
+    shown_dist = [i for i, key in enumerate(keys) if key not in dist_w and cell_n[i] > 0]
+    if not shown_dist:
+        return set()
+    shown_mean = [i for i, key in enumerate(keys) if key not in mean_w and cell_n[i] > 0]
+    if not shown_mean:
+        return set()
+    # which shown means lie inside which shown distributions: |G ∩ D| = |G|
+    sizes = np.array([p.cell_atoms[i].size for i in range(len(keys))])
+    indptr = np.concatenate([[0], np.cumsum(sizes)])
+    incidence = sparse.csr_matrix(
+        (np.ones(int(indptr[-1]), dtype=np.int64), np.concatenate(p.cell_atoms), indptr),
+        shape=(len(keys), p.n_groups))
+    inter = (incidence[shown_mean] @ incidence[shown_dist].T).tocoo()
+    out: set[str] = set()
+    for gi, di, common in zip(inter.row.tolist(), inter.col.tolist(), inter.data.tolist(),
+                              strict=True):
+        g, d = shown_mean[gi], shown_dist[di]
+        if common != sizes[g]:
+            continue
+        band_counts = [int(x) for x in cell_bands[d]]
+        n_g, s_g = int(cell_n[g]), int(cell_s[g])
+        lo, hi = share_bounds(n_g, band_counts)
+        pins = s_g <= lo or s_g >= hi
+        n_c, s_c = int(cell_n[d]) - n_g, int(cell_s[d]) - s_g
+        if n_c > 0:
+            lo_c, hi_c = share_bounds(n_c, band_counts)
+            pins = pins or s_c <= lo_c or s_c >= hi_c
+        if pins:
+            out.add(keys[g])
+    return out
 
 
 def bound_criteria(n: np.ndarray, s: np.ndarray, kv: int) -> list[Criterion]:

@@ -135,7 +135,19 @@ def nearly_unanimous_big_group(publish: Publish) -> list[str]:
 
 
 def unanimous_group_of_six(publish: Publish) -> list[str]:
-    """A unit of 6 (>= k, < 2k) where everyone answered 1."""
+    """A unit of 6 (>= k, < 2k) where everyone answered 1. Nobody answered 4 or 5, so no
+    distribution is shown anywhere (an empty band) and only the bounds rule stands guard."""
+    _study, rnd, root = _three_schools()
+    six = Unit.objects.create(name="Hjemmeplejen", parent=root)
+    others = [Unit.objects.create(name=f"Sundhed {i}", parent=root) for i in range(2)]
+    add_responses(rnd, six, answers(1, 6), area="Ældre")
+    add_responses(rnd, others[0], answers(1, 2) + answers(3, 8), area="Sundhed")
+    add_responses(rnd, others[1], answers(3, 5) + answers(1, 5), area="Sundhed")
+    return value_leaks(rnd, [publish(rnd)])
+
+
+def unanimous_six_beside_spread_answers(publish: Publish) -> list[str]:
+    """A unit of 6 that all answered 1, beside units whose answers spread over the scale."""
     _study, rnd, root = _three_schools()
     six = Unit.objects.create(name="Hjemmeplejen", parent=root)
     others = [Unit.objects.create(name=f"Sundhed {i}", parent=root) for i in range(2)]
@@ -143,6 +155,18 @@ def unanimous_group_of_six(publish: Publish) -> list[str]:
     add_responses(rnd, others[0], answers(2, 5) + answers(4, 5), area="Sundhed")
     add_responses(rnd, others[1], answers(3, 5) + answers(5, 5), area="Sundhed")
     return value_leaks(rnd, [publish(rnd)])
+
+
+def filling_the_lowest_answers(publish: Publish) -> list[str]:
+    """k = 3, found by the random rounds: area A (seven 1s, three 3s; 1.60) and area B
+    (3, 3, 3, 5, 5, 4, 4) in one unit; the total's bands [7, 6, 4]. A's 10 answers hold at
+    least three of the ten non-low ones, so A's sum is at least 16 — and is: every low answer is
+    a 1, and the total's categories 4 and 5 follow (2 each)."""
+    _study, rnd, root = _three_schools(k=3)
+    unit = Unit.objects.create(name="Enheden", parent=root)
+    add_responses(rnd, unit, answers(1, 7) + answers(3, 3), area="A")
+    add_responses(rnd, unit, answers(3, 3) + answers(5, 2) + answers(4, 2), area="B")
+    return value_leaks(rnd, [publish(rnd)], codes=["R1"])
 
 
 def small_category_in_the_total(publish: Publish) -> list[str]:
@@ -337,6 +361,7 @@ SCENARIOS = {
         unanimous_big_group, unanimous_group_of_six, nearly_unanimous_big_group,
         small_category_in_the_total, raised_threshold, lowered_threshold, reorganised,
         reasons_and_empty_categories, group_at_the_bottom_of_its_bands,
+        filling_the_lowest_answers, unanimous_six_beside_spread_answers,
         derived_group_of_exactly_k,
         remainder_of_withheld_siblings, derived_empty_band, derived_small_band, sensitive_item,
         withheld_unit_all_skipped, closed_round_overview,

@@ -71,6 +71,11 @@ def test_found_by_random_rounds_a_group_at_the_bottom_of_its_bands_pins_no_sibli
 
 
 @pytest.mark.django_db
+def test_found_by_random_rounds_a_group_filling_the_lowest_answers_pins_nothing():
+    assert scenarios.filling_the_lowest_answers(publish) == []
+
+
+@pytest.mark.django_db
 def test_leak_7_a_withheld_group_shows_no_item_count_not_even_zero():
     assert scenarios.withheld_unit_all_skipped(publish) == []
     rnd = Round.objects.latest("pk")

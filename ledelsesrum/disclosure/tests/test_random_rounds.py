@@ -66,21 +66,3 @@ def test_random_rounds_leak_nothing_across_releases(spec):
         transaction.set_rollback(True)
 
 
-
-@pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="known open leak (issue 9): a group's sum at the least its "
-                   "share of a shown distribution allows; see docs/anonymity.md, 'Known gap'")
-def test_a_group_filling_the_lowest_answers_of_its_parent_pins_the_rest():
-    """Found by the random rounds (300 examples). k = 3, one unit: area A (seven 1s, three 3s;
-    mean 1.60) and area B (3, 3, 3, 5, 5, 4, 4; mean 3.86); the total's bands [7, 6, 4]. A's 10
-    answers hold at least three of the total's 10 non-low answers, so A's sum is at least
-    7 + 3 · 3 = 16 — which it is: every low answer is a 1, and x2 + x5 = 2 (sum and bands) puts
-    both in 5: the total's categories 4 and 5 hold 2 each. An inequality, not a combination."""
-    spec = {"groups": [(0, "A", 1, 1, 0)] * 3 + [(0, "A", 7, 1, 3), (0, "B", 5, 3, 5),
-                                                  (0, "B", 2, 4, 0)],
-            "k": 3, "raise_to": None, "nested": False}
-    with transaction.atomic():
-        _study, rnd = _build(spec)
-        payload = results.compute_results(rnd, audit=True)
-        assert value_leaks(rnd, [payload], codes=["R1"]) == []
-        transaction.set_rollback(True)
