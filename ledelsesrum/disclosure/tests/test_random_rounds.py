@@ -66,3 +66,22 @@ def test_random_rounds_leak_nothing_across_releases(spec):
         transaction.set_rollback(True)
 
 
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(strict=True, reason="known open leak (issue 9): the integer attacker combines "
+                   "several inequalities; see docs/anonymity.md, 'Known gap'")
+def test_several_inequalities_together_pin_a_single_answer():
+    """Found by the random rounds (300 examples) after the share rule: k = 3, one unit; area A
+    (17 answers: ten 1s, three 2s, three 3s, one 4) and area B (4, 4, 5, 5, 5 and one "Ved
+    ikke"). No single mean sits at a bound of its share, but the integer attacker, from the
+    total's bands, both means and integrality together, pins that exactly one of A answered 4."""
+    spec = {"groups": [(0, "A", 1, 1, 0), (0, "A", 1, 1, 0), (0, "A", 1, 4, 0),
+                       (0, "A", 7, 1, 2), (0, "A", 7, 1, 3), (0, "B", 2, 4, 0),
+                       (0, "B", 4, 5, 0)],
+            "k": 3, "raise_to": None, "nested": False}
+    with transaction.atomic():
+        _study, rnd = _build(spec)
+        payload = results.compute_results(rnd, audit=True)
+        assert value_leaks(rnd, [payload], codes=["R1"]) == []
+        transaction.set_rollback(True)
