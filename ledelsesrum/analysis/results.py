@@ -168,6 +168,9 @@ def prior_from_payloads(payloads: Sequence[dict]) -> policy.Prior | None:
     def meet(current: set[str] | None, new: set[str]) -> set[str]:
         return set(new) if current is None else current & new
 
+    def published(cells: dict, figure: str) -> set[str]:
+        return {key for key, cell in cells.items() if cell.get(figure) is not None}
+
     counts: set[str] | None = None
     for payload in payloads:
         shown = {g["key"] for b in payload.get("breakdowns", []) for g in b["groups"]
@@ -176,22 +179,17 @@ def prior_from_payloads(payloads: Sequence[dict]) -> policy.Prior | None:
         for item in payload.get("items", []):
             code = item["code"]
             cells = item["cells"]
-            prior.item_n[code] = meet(prior.item_n.get(code),
-                                      {k for k, c in cells.items() if c.get("n") is not None})
-            prior.item_mean[code] = meet(prior.item_mean.get(code),
-                                         {k for k, c in cells.items() if c.get("mean") is not None})
-            prior.item_dist[code] = meet(prior.item_dist.get(code),
-                                         {k for k, c in cells.items() if c.get("distribution")})
+            prior.item_n[code] = meet(prior.item_n.get(code), published(cells, "n"))
+            prior.item_mean[code] = meet(prior.item_mean.get(code), published(cells, "mean"))
+            prior.item_dist[code] = meet(prior.item_dist.get(code), published(cells, "distribution"))
             total = cells.get("total") or {}
             five = bool(total.get("distribution") and total["distribution"].get("bands") == 5)
             prior.item_five[code] = prior.item_five.get(code, True) and five
         for scale in payload.get("scales", []):
             code = scale["code"]
             cells = scale["cells"]
-            prior.scale_n[code] = meet(prior.scale_n.get(code),
-                                       {k for k, c in cells.items() if c.get("n") is not None})
-            prior.scale_mean[code] = meet(prior.scale_mean.get(code),
-                                          {k for k, c in cells.items() if c.get("mean") is not None})
+            prior.scale_n[code] = meet(prior.scale_n.get(code), published(cells, "n"))
+            prior.scale_mean[code] = meet(prior.scale_mean.get(code), published(cells, "mean"))
     prior.counts = counts
     return prior
 

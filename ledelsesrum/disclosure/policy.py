@@ -38,7 +38,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import sparse
 
 from .suppression import Cell, Criterion, Protector
 
@@ -287,7 +286,8 @@ def _decide_item(layout: Layout, item: ItemData, withheld: set[str], order: np.n
     pinned: set[str] = set()  # means withheld for the share rule below, kept underivable
     for _ in range(len(keys) + 1):
         mean_w = _item_means(layout, n, s, kv, th, withheld | no_answers, pinned, order)
-        dist_w = _item_distributions(layout, counts, n, cell_n, cell_bands, kv, mean_w, order)
+        dist_w = _item_distributions(layout, counts, atom_bands, n, cell_n, cell_bands, kv,
+                                     mean_w, order)
         more = share_pins(layout, cell_n, cell_s, cell_bands, mean_w, dist_w) - pinned
         if not more:
             break
@@ -317,14 +317,13 @@ def _item_means(layout: Layout, n: np.ndarray, s: np.ndarray, kv: int, th: Thres
     return mean_w
 
 
-def _item_distributions(layout: Layout, counts: np.ndarray, n: np.ndarray, cell_n: np.ndarray,
-                        cell_bands: np.ndarray, kv: int, mean_w: set[str],
-                        order: np.ndarray) -> set[str]:
+def _item_distributions(layout: Layout, counts: np.ndarray, atom_bands: np.ndarray,
+                        n: np.ndarray, cell_n: np.ndarray, cell_bands: np.ndarray, kv: int,
+                        mean_w: set[str], order: np.ndarray) -> set[str]:
     """Distributions: only groups with >= 2kv answers and every band >= kv are candidates."""
     p = layout.protector
     keys = layout.keys
     live = n > 0
-    atom_bands = bands(counts)
     ok = (cell_n >= 2 * kv) & (cell_bands >= kv).all(axis=1)
     dist_w = set(mean_w) | {keys[i] for i in np.flatnonzero(~ok)}
     # (No derived group under 2kv needs its own pass: every derived band is 0 — prevented
@@ -385,11 +384,8 @@ def share_pins(layout: Layout, cell_n: np.ndarray, cell_s: np.ndarray, cell_band
     if not shown_mean:
         return set()
     # which shown means lie inside which shown distributions: |G ∩ D| = |G|
-    sizes = np.array([p.cell_atoms[i].size for i in range(len(keys))])
-    indptr = np.concatenate([[0], np.cumsum(sizes)])
-    incidence = sparse.csr_matrix(
-        (np.ones(int(indptr[-1]), dtype=np.int64), np.concatenate(p.cell_atoms), indptr),
-        shape=(len(keys), p.n_groups))
+    incidence = p.member.astype(np.int64)
+    sizes = np.diff(incidence.indptr)
     inter = (incidence[shown_mean] @ incidence[shown_dist].T).tocoo()
     out: set[str] = set()
     for gi, di, common in zip(inter.row.tolist(), inter.col.tolist(), inter.data.tolist(),
@@ -523,7 +519,7 @@ def _derived_empty_blocks(layout: Layout, g_live: np.ndarray, g_empty: np.ndarra
         shown_set = set(shown)
         # nearest shown strict ancestor of every laminar cell (parents come first in order),
         # twins folded into one representative so that a twin chain counts as one cell
-        rep = {c: twins_of(twins, p, c)[0] for c in order}
+        rep = {c: _twins_of(twins, p, c)[0] for c in order}
         above: dict[int, int] = {}
         near: dict[int, int] = {}
         for c in order:
@@ -549,13 +545,13 @@ def _derived_empty_blocks(layout: Layout, g_live: np.ndarray, g_empty: np.ndarra
             done.add(rep[top])
             options = [x for x in kids.get(rep[top], []) if x in shown_set]
             pick = min(options, key=lambda x: (cell_n[x], keys[x])) if options else top
-            for twin in twins_of(twins, p, pick):
+            for twin in _twins_of(twins, p, pick):
                 extra.add(keys[twin])
                 shown_set.discard(twin)
     return None
 
 
-def twins_of(twins: dict[bytes, list[int]], p: Protector, c: int) -> list[int]:
+def _twins_of(twins: dict[bytes, list[int]], p: Protector, c: int) -> list[int]:
     return twins.get(p.cell_atoms[c].tobytes(), [c])
 
 

@@ -134,27 +134,27 @@ def nearly_unanimous_big_group(publish: Publish) -> list[str]:
     return value_leaks(rnd, [publish(rnd)])
 
 
-def unanimous_group_of_six(publish: Publish) -> list[str]:
-    """A unit of 6 (>= k, < 2k) where everyone answered 1. Nobody answered 4 or 5, so no
-    distribution is shown anywhere (an empty band) and only the bounds rule stands guard."""
+def _six_all_1_beside(publish: Publish, first: list[dict], second: list[dict]) -> list[str]:
     _study, rnd, root = _three_schools()
     six = Unit.objects.create(name="Hjemmeplejen", parent=root)
     others = [Unit.objects.create(name=f"Sundhed {i}", parent=root) for i in range(2)]
     add_responses(rnd, six, answers(1, 6), area="Ældre")
-    add_responses(rnd, others[0], answers(1, 2) + answers(3, 8), area="Sundhed")
-    add_responses(rnd, others[1], answers(3, 5) + answers(1, 5), area="Sundhed")
+    add_responses(rnd, others[0], first, area="Sundhed")
+    add_responses(rnd, others[1], second, area="Sundhed")
     return value_leaks(rnd, [publish(rnd)])
+
+
+def unanimous_group_of_six(publish: Publish) -> list[str]:
+    """A unit of 6 (>= k, < 2k) where everyone answered 1. Nobody answered 4 or 5, so no
+    distribution is shown anywhere (an empty band) and only the bounds rule stands guard."""
+    return _six_all_1_beside(publish, answers(1, 2) + answers(3, 8),
+                             answers(3, 5) + answers(1, 5))
 
 
 def unanimous_six_beside_spread_answers(publish: Publish) -> list[str]:
     """A unit of 6 that all answered 1, beside units whose answers spread over the scale."""
-    _study, rnd, root = _three_schools()
-    six = Unit.objects.create(name="Hjemmeplejen", parent=root)
-    others = [Unit.objects.create(name=f"Sundhed {i}", parent=root) for i in range(2)]
-    add_responses(rnd, six, answers(1, 6), area="Ældre")
-    add_responses(rnd, others[0], answers(2, 5) + answers(4, 5), area="Sundhed")
-    add_responses(rnd, others[1], answers(3, 5) + answers(5, 5), area="Sundhed")
-    return value_leaks(rnd, [publish(rnd)])
+    return _six_all_1_beside(publish, answers(2, 5) + answers(4, 5),
+                             answers(3, 5) + answers(5, 5))
 
 
 def filling_the_lowest_answers(publish: Publish) -> list[str]:
