@@ -2,6 +2,18 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Sign-ins, sign-outs and account changes (accounts.signals): logged, but not accesses to data.
+ACCOUNT_ACTION_PREFIXES = ("auth.", "user.", "admin.")
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def without_account_events(self):
+        """Events about studies and data, leaving out sign-ins and account changes."""
+        out = self
+        for prefix in ACCOUNT_ACTION_PREFIXES:
+            out = out.exclude(action__startswith=prefix)
+        return out
+
 
 class AuditEvent(models.Model):
     """Who viewed, exported or changed what, and when.
@@ -21,6 +33,8 @@ class AuditEvent(models.Model):
     study_id = models.BigIntegerField(_("undersøgelse"), null=True, blank=True, db_index=True)
     detail = models.JSONField(_("detaljer"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("IP-adresse"), null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from ledelsesrum.lib.admin import StrictModelAdmin
+
 from .models import Leader, Unit
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(StrictModelAdmin):
     list_display = ("name", "kind", "parent", "code")
     list_filter = ("kind",)
     search_fields = ("name", "code")
@@ -12,7 +14,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Leader)
-class LeaderAdmin(admin.ModelAdmin):
+class LeaderAdmin(StrictModelAdmin):
     list_display = ("name", "email", "unit", "area", "level", "active")
     list_filter = ("active", "level", "area", "leadership_education")
     search_fields = ("name", "email", "title")
