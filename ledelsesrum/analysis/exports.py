@@ -13,6 +13,8 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from ledelsesrum.lib.spreadsheet import append_safe, csv_safe
+
 COLUMNS = [
     "record", "code", "text", "breakdown", "group_key", "group", "depth",
     "n", "mean_1_5", "score_0_100", "sd", "bands",
@@ -98,7 +100,7 @@ def csv_text(columns: list[str], records: Iterable[dict[str, Any]]) -> str:
     writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for row in records:
-        writer.writerow(row)
+        writer.writerow({key: csv_safe(value) for key, value in row.items()})
     return buf.getvalue()
 
 
@@ -113,13 +115,13 @@ def workbook_bytes(about: list[tuple[str, Any]], title: str, columns: list[str],
     sheet_about = wb.active
     sheet_about.title = "Om"
     for key, value in about:
-        sheet_about.append([key, value])
+        append_safe(sheet_about, [key, value])
     sheet = wb.create_sheet(title)
     sheet.append(columns)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in records:
-        sheet.append([row[c] if row[c] != "" else None for c in columns])
+        append_safe(sheet, [row[c] if row[c] != "" else None for c in columns])
     sheet.freeze_panes = "A2"
     buf = io.BytesIO()
     wb.save(buf)

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from ledelsesrum.coding.study_codebook import codebook_for
+from ledelsesrum.lib.spreadsheet import append_safe
 
 from .models import Action, Decision, Recommendation
 from .progress import is_overdue, theme_of
@@ -18,11 +19,11 @@ from .progress import is_overdue, theme_of
 def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list], first: bool = False):
     ws = wb.active if first else wb.create_sheet()
     ws.title = title
-    ws.append(header)
+    append_safe(ws, header)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(row)
+        append_safe(ws, row)
     ws.freeze_panes = "A2"
     return ws
 

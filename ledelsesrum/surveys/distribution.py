@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from ..lib.spreadsheet import csv_safe
 from ..studies.models import Round
 from . import answering
 from .models import Invitation
@@ -48,13 +49,6 @@ def _linkable(round: Round) -> QuerySet[Invitation]:
     )
 
 
-def _csv_safe(value: str) -> str:
-    # A cell starting with = + - @ is run as a formula by Excel: neutralise it.
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
-
-
 def links_csv(round: Round) -> bytes:
     """The links of a round for mail merge: UTF-8 with BOM, ``;``-separated (Danish Excel)."""
     buffer = io.StringIO()
@@ -63,9 +57,9 @@ def links_csv(round: Round) -> bytes:
     for invitation in _linkable(round):
         leader = invitation.leader
         writer.writerow([
-            _csv_safe(leader.name),
-            _csv_safe(leader.email),
-            _csv_safe(invitation.unit.name if invitation.unit else ""),
+            csv_safe(leader.name),
+            csv_safe(leader.email),
+            csv_safe(invitation.unit.name if invitation.unit else ""),
             link_for(invitation),
         ])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

