@@ -23,6 +23,8 @@ from typing import Any
 
 import yaml
 
+from ledelsesrum.lib import safe_yaml
+
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "codebook_default.yaml"
 QDC_NAMESPACE = "urn:QDA-XML:codebook:1.0"
 # Deterministic GUIDs: the same code id always gets the same guid, so re-exports diff cleanly.
@@ -238,7 +240,9 @@ def _load_file(path: Path) -> Codebook:
     if suffix == ".qdc":
         return from_qdc(raw)
     try:
-        data = yaml.safe_load(raw) if suffix in {".yaml", ".yml"} else json.loads(raw)
+        data = safe_yaml.load(raw) if suffix in {".yaml", ".yml"} else json.loads(raw)
+    except RecursionError:
+        raise CodebookError(f"Kodebogen {path} er indlejret for dybt til at kunne læses.") from None
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise CodebookError(f"Kodebogen {path} kan ikke læses: {exc}") from exc
     return from_data(data, name=path.stem)
@@ -285,6 +289,9 @@ def _split_examples(description: str) -> tuple[str, tuple[str, ...]]:
     return head.strip(), examples
 
 
+MAX_QDC_DEPTH = 12  # levels of codes below a theme; real codebooks use two or three
+
+
 def from_qdc(xml_text: str) -> Codebook:
     """Read a REFI-QDA codebook. Top-level codes become themes; all deeper codes become their
     sub-themes (labels joined with " › " below the second level); a top-level code without
@@ -325,7 +332,12 @@ def from_qdc(xml_text: str) -> Codebook:
         theme_id = unique(t_id or str(t_index))
         subs: list[SubTheme] = []
 
-        def walk(el: ET.Element, prefix: str, theme_id: str = theme_id, subs: list[SubTheme] = subs) -> None:
+        def walk(el: ET.Element, prefix: str, depth: int = 1, theme_id: str = theme_id,
+                 subs: list[SubTheme] = subs) -> None:
+            if depth > MAX_QDC_DEPTH:
+                # A hostile file nests thousands of levels: refuse it before the recursion fails.
+                raise CodebookError(f"REFI-QDA-filen har koder i mere end {MAX_QDC_DEPTH} niveauer; "
+                                    "så dybe kodetræer kan ikke indlæses.")
             for child in el.findall(f"{ns}Code"):
                 c_id, c_label = parse_name(child)
                 label = f"{prefix} › {c_label}" if prefix else c_label
@@ -334,7 +346,7 @@ def from_qdc(xml_text: str) -> Codebook:
                 subs.append(
                     SubTheme(unique(c_id or generated), label, description, examples, None, theme_id)
                 )
-                walk(child, label)
+                walk(child, label, depth + 1)
 
         walk(t_el, "")
         if not subs:

@@ -14,7 +14,6 @@ Public API:
 from __future__ import annotations
 
 import functools
-import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -22,6 +21,8 @@ from pathlib import Path
 from typing import IO, Any
 
 import yaml
+
+from ledelsesrum.lib import safe_yaml
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "item_bank.yaml"
 # The source documents live beside the repository (../shared/seeds); when they are not there
@@ -207,7 +208,11 @@ def _read_mapping(data: bytes, name: str) -> dict:
             raw = json.loads(text)
         else:
             # YAML is a superset of JSON, so a JSON file without the extension loads too.
-            raw = yaml.safe_load(io.StringIO(text))
+            raw = safe_yaml.load(text)
+    except safe_yaml.UnsafeYAML as exc:
+        raise BankError([str(exc)], source=name) from None
+    except RecursionError:  # JSON nested thousands of levels deep
+        raise BankError(["Filen er indlejret for dybt til at kunne læses."], source=name) from None
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         where = ""
         mark = getattr(exc, "problem_mark", None)

@@ -179,6 +179,10 @@ def test_importing_a_good_qdc(analyst_client, study):
         ("k.json", "", "Filen er tom."),
         ("k.qdc", "<CodeBook><Codes>", "REFI-QDA-filen er ikke gyldig XML"),
         ("k.json", json.dumps(CUSTOM) + " " * (1024 * 1024), "Filen er for stor (højst 1 MB)."),
+        # issue 10, finding 6: 5,000 nested codes gave a 500 (RecursionError)
+        ("k.qdc", '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+         + '<Code guid="x" name="c" isCodable="true">' * 5000 + "</Code>" * 5000 + "</Codes></CodeBook>",
+         "REFI-QDA-filen har koder i mere end 12 niveauer"),
     ],
 )
 def test_a_bad_file_gives_a_danish_message_and_changes_nothing(analyst_client, study, name, content, message):

@@ -205,3 +205,31 @@ def test_a_broken_instrument_file_is_refused_with_its_errors(analyst_client, stu
     body = response.content.decode()
     assert "Ukendt undertema &#x27;9q&#x27;" in body or "Ukendt undertema '9q'" in body
     assert not Questionnaire.objects.filter(study=study).exists()
+
+
+# A 4.9 KB "billion laughs" of YAML: nine levels of anchors, each nine aliases of the last. With
+# PyYAML's safe_load it built ~387 million nodes and held the request (issue 10, finding 4).
+_LAUGHS = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"] + [
+    f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)
+] + ["version: '1'", "scales: *a8"]
+YAML_BOMB = ("\n".join(_LAUGHS) + "\n").encode()
+
+
+def test_a_yaml_alias_bomb_is_refused_at_once(analyst_client, study):
+    import time
+
+    upload = SimpleUploadedFile("instrument.yaml", YAML_BOMB)
+    started = time.perf_counter()
+    response = analyst_client.post(url("builder_import", study), {"file": upload}, follow=True)
+    assert time.perf_counter() - started < 2
+    body = response.content.decode()
+    assert "YAML-aliasser" in body
+    assert not Questionnaire.objects.filter(study=study).exists()
+
+
+def test_yaml_nested_deeper_than_the_limit_is_refused(analyst_client, study):
+    upload = SimpleUploadedFile("instrument.yaml", b"version: '1'\nscales: " + b"[" * 5000 + b"]" * 5000)
+    response = analyst_client.post(url("builder_import", study), {"file": upload}, follow=True)
+    assert response.status_code == 200
+    assert "indlejret mere end 40 niveauer" in response.content.decode()
+    assert not Questionnaire.objects.filter(study=study).exists()
