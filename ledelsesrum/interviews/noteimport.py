@@ -24,6 +24,7 @@ from pathlib import PurePath
 
 from ledelsesrum.coding.codebook import Codebook
 from ledelsesrum.lib import tabular
+from ledelsesrum.lib.archive import ArchiveRefused, check_zip
 
 from .themes import match_heading
 
@@ -152,6 +153,15 @@ def blocks_from_docx(name: str, data: bytes) -> list[Block]:
             f"{name}: filen kunne ikke læses som Word-dokument (.docx). Den er måske beskadiget "
             "eller har fået forkert endelse."
         )
+    try:
+        check_zip(data, "Word-dokumentet")
+    except ArchiveRefused as exc:
+        raise NoteFileError(f"{name}: {exc}") from None
+    except zipfile.BadZipFile:
+        raise NoteFileError(
+            f"{name}: filen kunne ikke læses som Word-dokument (.docx). Den er måske beskadiget "
+            "eller har fået forkert endelse."
+        ) from None
     import docx
     from docx.table import Table
 

@@ -25,6 +25,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from .archive import ArchiveRefused, check_zip
+
 MAX_ROWS = 100_000
 DELIMITERS = (";", ",", "\t")
 
@@ -210,8 +212,11 @@ def _sniff_kind(data: bytes) -> str:
     """'xlsx', 'csv', or a Danish error message describing what the file is instead."""
     if data.startswith(b"PK\x03\x04"):
         try:
+            check_zip(data, _("Excel-filen"))
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 names = set(zf.namelist())
+        except ArchiveRefused as exc:
+            return str(exc)
         except zipfile.BadZipFile:
             return _("Filen ligner en Excel-fil (.xlsx), men den er beskadiget eller ufuldstændig. "
                      "Åbn den i Excel, gem den igen, og prøv på ny.")
