@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import receiver
@@ -68,18 +69,13 @@ def _user_saved(sender, instance, created, **kwargs) -> None:
 def _roles_changed(sender, instance, action, pk_set, reverse, model, **kwargs) -> None:
     if action not in ("post_add", "post_remove", "post_clear"):
         return
-    if reverse:  # a group's members changed: log per user
-        from django.contrib.auth.models import Group
-
-        users = User.objects.filter(pk__in=pk_set or ()) if pk_set else []
-        for user in users:
+    if reverse:  # a group's members changed: log per user (a clear names no users)
+        for user in User.objects.filter(pk__in=pk_set or ()):
             audit.record("user.roles", obj=user, target=user.get_username(),
                          change=action[5:], roles=[instance.name])
         if action == "post_clear" and isinstance(instance, Group):
             audit.record("user.roles", obj=instance, change="clear", roles=[instance.name])
         return
-    from django.contrib.auth.models import Group
-
     names = sorted(Group.objects.filter(pk__in=pk_set).values_list("name", flat=True)) if pk_set else []
     audit.record("user.roles", obj=instance, target=instance.get_username(),
                  change=action[5:], roles=names)

@@ -148,20 +148,16 @@ def blocks_from_docx(name: str, data: bytes) -> list[Block]:
         raise NoteFileError(
             f"{name}: filen er et ældre Word-dokument (.doc). Åbn den i Word, gem den som .docx, og prøv igen."
         )
+    unreadable = (f"{name}: filen kunne ikke læses som Word-dokument (.docx). Den er måske "
+                  "beskadiget eller har fået forkert endelse.")
     if not data.startswith(_ZIP_MAGIC) or not zipfile.is_zipfile(io.BytesIO(data)):
-        raise NoteFileError(
-            f"{name}: filen kunne ikke læses som Word-dokument (.docx). Den er måske beskadiget "
-            "eller har fået forkert endelse."
-        )
+        raise NoteFileError(unreadable)
     try:
         check_zip(data, "Word-dokumentet")
     except ArchiveRefused as exc:
         raise NoteFileError(f"{name}: {exc}") from None
     except zipfile.BadZipFile:
-        raise NoteFileError(
-            f"{name}: filen kunne ikke læses som Word-dokument (.docx). Den er måske beskadiget "
-            "eller har fået forkert endelse."
-        ) from None
+        raise NoteFileError(unreadable) from None
     import docx
     from docx.table import Table
 

@@ -39,7 +39,7 @@ class StrictModelAdmin(admin.ModelAdmin):
         return allowed_lookup(lookup, self.get_list_filter(request) if request else self.list_filter)
 
 
-class ReadOnlyModelAdmin(StrictModelAdmin):
+class _NoChanges:
     """View only: changes go through the app's pages and commands, which check and log them."""
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -52,15 +52,10 @@ class ReadOnlyModelAdmin(StrictModelAdmin):
         return False
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyModelAdmin(_NoChanges, StrictModelAdmin):
+    """A strict ModelAdmin that only shows."""
+
+
+class ReadOnlyInline(_NoChanges, admin.TabularInline):
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
