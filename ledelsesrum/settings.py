@@ -179,8 +179,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Brute-force protection on the login form.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Lock the pair (user name, address): a stranger cannot lock an analyst out from elsewhere, and
+# behind a proxy each client has its own address (``LEDELSESRUM_TRUSTED_PROXIES``, see client_ip).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A failed attempt while locked out does not restart the cool-off (no endless lockout).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "ledelsesrum.accounts.client_ip.client_ip"
+TRUSTED_PROXY_COUNT = int(os.environ.get("LEDELSESRUM_TRUSTED_PROXIES", "0") or 0)
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
 # Background jobs: Huey on an embedded SQLite file by default, Redis at scale.
@@ -203,7 +209,8 @@ if os.environ.get("LEDELSESRUM_EMAIL_HOST"):
     EMAIL_HOST_PASSWORD = os.environ.get("LEDELSESRUM_EMAIL_PASSWORD", "")
     EMAIL_USE_TLS = _env_bool("LEDELSESRUM_EMAIL_TLS", True)
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    # Console output without the personal links (they are credentials; see lib/mail.py).
+    EMAIL_BACKEND = "ledelsesrum.lib.mail.RedactingConsoleBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("LEDELSESRUM_FROM_EMAIL", "ledelsesrum@localhost")
 # Absolute base for links in e-mails and link exports.
 SITE_URL = os.environ.get("LEDELSESRUM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

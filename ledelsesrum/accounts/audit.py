@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .client_ip import client_ip
 from .models import AuditEvent
 
 
@@ -26,7 +27,7 @@ def record(
         user = None
     ip = None
     if request is not None:
-        ip = request.META.get("REMOTE_ADDR") or None
+        ip = client_ip(request)
     return AuditEvent.objects.create(
         user=user,
         username=user.get_username() if user is not None else "",
