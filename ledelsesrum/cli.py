@@ -115,6 +115,16 @@ def createuser(
     if user_model.objects.filter(username=username).exists():
         typer.echo(f"Brugeren {username} findes allerede.", err=True)
         raise typer.Exit(1)
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    # The same validators as the password change page (settings.AUTH_PASSWORD_VALIDATORS).
+    try:
+        validate_password(password, user_model(username=username, email=email))
+    except ValidationError as error:
+        for message in error.messages:
+            typer.echo(message, err=True)
+        raise typer.Exit(2) from None
     user = user_model.objects.create_user(username=username, password=password, email=email)
     if "administrator" in role:
         user.is_staff = True

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import views
 from .forms import LoginForm
 
 app_name = "accounts"
@@ -12,4 +13,5 @@ urlpatterns = [
         name="login",
     ),
     path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
+    path("konto/adgangskode/", views.PasswordChangeView.as_view(), name="password_change"),
 ]
