@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ledelsesrum.accounts.session_timeout.SessionTimeoutMiddleware",
+    "ledelsesrum.lib.middleware.PrivateResponseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ledelsesrum.lib.middleware.UploadTooLargeMiddleware",
     # Axes must be last so that it sees the result of authentication.
@@ -163,6 +165,10 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "studies:list"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Idle timeout and an absolute cap (accounts/session_timeout.py); the cookie itself lasts no longer.
+SESSION_IDLE_TIMEOUT_SECONDS = int(os.environ.get("LEDELSESRUM_SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_ABSOLUTE_TIMEOUT_SECONDS = int(os.environ.get("LEDELSESRUM_SESSION_MAX_HOURS", "10")) * 3600
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = _env_bool("LEDELSESRUM_SECURE_COOKIES", False)
@@ -170,6 +176,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# HSTS once the installation is served over HTTPS only (e.g. 31536000 for a year).
+SECURE_HSTS_SECONDS = int(os.environ.get("LEDELSESRUM_HSTS_SECONDS", "0") or 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("LEDELSESRUM_HSTS_SUBDOMAINS", False)
 
 # Uploads: a leader list or a response file is a few MB at most. Anything above the limit gets
 # a clear Danish message (see lib.middleware) rather than a bare 400.

@@ -47,3 +47,20 @@ class DanishFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class PrivateResponseMiddleware:
+    """``Cache-Control: no-store`` on every page, export and API answer (static files are served
+    before this by WhiteNoise): results, notes and links must not stay in a shared browser's or a
+    proxy's cache after logout."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils.cache import patch_cache_control
+
+        response = self.get_response(request)
+        if "no-store" not in response.get("Cache-Control", ""):
+            patch_cache_control(response, no_store=True, private=True)
+        return response
