@@ -13,5 +13,5 @@ urlpatterns = [
         name="login",
     ),
     path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
-    path("konto/adgangskode/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("adgangskode/", views.PasswordChangeView.as_view(), name="password_change"),
 ]
