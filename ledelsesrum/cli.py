@@ -29,12 +29,15 @@ def setup_django() -> None:
 
 def prepare_database(verbose: bool = False) -> None:
     """Bring the database schema up to date and make sure the roles exist."""
+    from django.conf import settings
     from django.core.management import call_command
 
     from .accounts.roles import ensure_groups
+    from .lib.private_files import make_private
 
     call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
     ensure_groups()
+    make_private(settings.DATA_DIR)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
@@ -63,6 +66,23 @@ def serve(
     serve_forever(host, port, threads, worker)
 
 
+def waitress_options(host: str, port: int, threads: int = 8) -> dict:
+    """Waitress settings; the body limit makes waitress refuse an oversize upload as soon as its
+    headers arrive (413, in Danish), instead of buffering up to 1 GB before Django sees it."""
+    from django.conf import settings
+
+    from .lib.http_limits import install_danish_413
+
+    install_danish_413()
+    return {
+        "host": host, "port": port, "threads": threads, "ident": "ledelsesrum",
+        # Waitress accepts 100 connections by default; hundreds of respondents keep theirs alive.
+        "connection_limit": 1000, "asyncore_use_poll": True,
+        # Room for the multipart envelope; up to the limit itself Django answers with its page.
+        "max_request_body_size": settings.MAX_UPLOAD_BYTES + 1024 * 1024,
+    }
+
+
 def serve_forever(host: str, port: int, threads: int = 8, worker: bool = True) -> None:
     import signal
 
@@ -76,11 +96,7 @@ def serve_forever(host: str, port: int, threads: int = 8, worker: bool = True) -
     if worker:
         worker_process = subprocess.Popen([sys.executable, "-m", "ledelsesrum.cli", "worker"])
     try:
-        # Waitress accepts 100 connections by default; hundreds of respondents keep theirs alive.
-        waitress_serve(
-            application, host=host, port=port, threads=threads, ident="ledelsesrum",
-            connection_limit=1000, asyncore_use_poll=True,
-        )
+        waitress_serve(application, **waitress_options(host, port, threads))
     finally:
         if worker_process is not None:
             worker_process.terminate()

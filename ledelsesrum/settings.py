@@ -21,7 +21,15 @@ import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("LEDELSESRUM_DATA_DIR", Path.cwd() / "data")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Everything this process writes (database, job queue, embeddings, report PDFs, staged uploads)
+# holds personal data: private to the service's user (0700 folders, 0600 files).
+os.umask(0o077)
+DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
+try:
+    if DATA_DIR.stat().st_uid == os.getuid():
+        DATA_DIR.chmod(0o700)
+except OSError:  # a read-only mount; the files' own modes still apply
+    pass
 
 
 def _env_bool(name: str, default: bool) -> bool:
