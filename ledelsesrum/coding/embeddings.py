@@ -102,6 +102,26 @@ class EmbeddingCache:
                 )
 
 
+def prune_cache_files(folder: Path, keep_texts: Sequence[str]) -> int:
+    """Delete every cached vector in ``folder/*.sqlite3`` that is not the vector of one of
+    ``keep_texts`` (the texts still in use). A vector is derived from a leader's statement, so it
+    goes when its study is deleted; anything pruned by mistake is only embedded again. Returns
+    the number of vectors deleted."""
+    keep = {text_key(normalise(t)) for t in keep_texts}
+    removed = 0
+    for path in sorted(Path(folder).glob("*.sqlite3")) if Path(folder).is_dir() else []:
+        with sqlite3.connect(path, timeout=30) as con:
+            con.execute("CREATE TEMP TABLE keep (key TEXT PRIMARY KEY)")
+            con.executemany("INSERT OR IGNORE INTO keep VALUES (?)", [(k,) for k in keep])
+            try:
+                removed += con.execute("DELETE FROM vec WHERE key NOT IN (SELECT key FROM keep)").rowcount
+            except sqlite3.OperationalError:  # not a cache file
+                continue
+        with sqlite3.connect(path, timeout=30) as con:
+            con.execute("VACUUM")  # the deleted vectors must not linger in free pages
+    return removed
+
+
 def default_cache_path(model_name: str) -> Path | None:
     """``settings.DATA_DIR/embeddings/<model>.sqlite3`` when Django is configured, else None."""
     try:
