@@ -95,6 +95,46 @@ class Table:
                 return header
         return key
 
+    def to_data(self) -> dict:
+        """Plain JSON-serialisable data, so that a parsed upload can be kept (``lib.staging``)."""
+        return {
+            "version": TABLE_DATA_VERSION, "headers": self.headers, "keys": self.keys,
+            "rows": [[r.number, r.values, r.problems] for r in self.rows], "format": self.format,
+            "encoding": self.encoding, "delimiter": self.delimiter, "header_row": self.header_row,
+        }
+
+    @classmethod
+    def from_data(cls, data: object) -> Table | None:
+        """The table :meth:`to_data` described, or None when ``data`` is not exactly that shape
+        (another version, or damaged): the caller then reads the file again."""
+        try:
+            if not isinstance(data, dict) or data.get("version") != TABLE_DATA_VERSION:
+                return None
+            headers, keys = data["headers"], data["keys"]
+            rows = [Row(number=number, values=values, problems=problems)
+                    for number, values, problems in data["rows"]]
+            ok = (
+                _str_list(headers) and _str_list(keys) and len(headers) == len(keys)
+                and all(type(r.number) is int and isinstance(r.values, dict) and _str_list(r.problems)
+                        and all(isinstance(k, str) and isinstance(v, str) for k, v in r.values.items())
+                        for r in rows)
+            )
+            if not ok:
+                return None
+            return cls(headers=headers, keys=keys, rows=rows, format=str(data["format"]),
+                       encoding=str(data["encoding"]), delimiter=str(data["delimiter"]),
+                       header_row=int(data["header_row"]))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+# Bump when Table or Row change shape or reading rules change, so that kept tables are re-read.
+TABLE_DATA_VERSION = 1
+
+
+def _str_list(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
 
 # --- headers ---------------------------------------------------------------------------------
 

@@ -9,12 +9,17 @@ Two steps, both without request objects:
    everything in one transaction with bulk operations. Either the whole file is imported or
    nothing is.
 
+A web upload is parsed once (``staging.read_table`` keeps the table next to the staged file); the
+preview plans from that table, and the confirmation carries the preview's
+:meth:`ValidationReport.digest`, so the job imports exactly the plan that was shown or nothing.
+
 The column layout is documented in ``docs/file-formats.md``. A cell left empty keeps the value an
 existing leader already has; a column that is missing from the file changes nothing.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -26,10 +31,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from ledelsesrum.lib.tabular import Table, TabularError, read_table
 
+from . import staging
 from .models import Leader, Unit
 
 ProgressFn = Callable[..., None]
@@ -131,6 +138,18 @@ class ValidationReport:
         if limit is not None and len(self.row_errors) > limit:
             lines.append(_("… og %(n)d rækker mere med fejl.") % {"n": len(self.row_errors) - limit})
         return lines
+
+    def digest(self) -> str:
+        """A keyed fingerprint of everything this plan would do (row by row, with the ids it
+        matched). The preview form carries it; an import made with ``expected_plan`` refuses a
+        plan that differs, so that nothing other than what was shown is ever written."""
+        text = json.dumps(vars(self), sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                          default=_plain)
+        return salted_hmac("ledelsesrum.import-plan", text, algorithm="sha256").hexdigest()
+
+
+def _plain(value: object) -> object:
+    return vars(value) if hasattr(value, "__dict__") else str(value)
 
 
 @dataclass
@@ -377,17 +396,29 @@ class LeaderImportFailed(Exception):
         self.plan = plan
 
 
+class LeaderPlanChanged(LeaderImportFailed):
+    """The plan made now is not the one the user saw in the preview; nothing was imported."""
+
+
+def plan_changed_message() -> str:
+    return _("Lederne, enhederne eller filen er ændret, siden forhåndsvisningen blev vist, så "
+             "importen ville ikke gøre præcis det, der blev vist. Intet er importeret.")
+
+
 def import_leaders(
-    source: bytes | str | Path, filename: str = "", *, dry_run: bool = False,
-    progress: ProgressFn | None = None,
+    source: bytes | str | Path | Table, filename: str = "", *, dry_run: bool = False,
+    progress: ProgressFn | None = None, expected_plan: str = "",
 ) -> LeaderPlan:
     """Read, validate and (unless ``dry_run``) import a leader file, all or nothing.
 
     The one entry point of the command line, the background job and the benchmark. Returns the
     plan; raises :class:`LeaderImportFailed` when there is any error (nothing is written then).
+    ``source`` may be a table already read (a staged upload: :func:`read_staged`).
+    With ``expected_plan`` (the :meth:`~ValidationReport.digest` of the plan shown in the
+    preview) a plan that differs raises :class:`LeaderPlanChanged` instead of being imported.
     """
     try:
-        table = read_table(source, filename)
+        table = source if isinstance(source, Table) else read_table(source, filename)
     except TabularError as exc:
         raise LeaderImportFailed(LeaderPlan(file_errors=[exc.message])) from exc
     if dry_run:
@@ -400,6 +431,9 @@ def import_leaders(
         plan = plan_leader_import(table, progress, phases=2)
         if not plan.ok:
             raise LeaderImportFailed(plan)
+        if expected_plan and plan.digest() != expected_plan:
+            plan.file_errors.append(plan_changed_message())
+            raise LeaderPlanChanged(plan)
         try:
             _apply(plan, progress)
         except IntegrityError as exc:
@@ -408,6 +442,21 @@ def import_leaders(
             )
             raise LeaderImportFailed(plan) from exc
     return plan
+
+
+def read_staged(token: str, filename: str) -> Table:
+    """A staged web upload as a table, parsed once (``staging.read_table``).
+    Raises :class:`LeaderImportFailed` for a file that cannot be read."""
+    try:
+        return staging.read_table(token, filename)
+    except TabularError as exc:
+        raise LeaderImportFailed(LeaderPlan(file_errors=[exc.message])) from exc
+
+
+def preview_staged(token: str, filename: str) -> LeaderPlan:
+    """The preview of a staged upload: its kept table planned against the database as it is now.
+    Raises :class:`LeaderImportFailed` when there is any error."""
+    return import_leaders(read_staged(token, filename), filename, dry_run=True)
 
 
 def _apply(plan: LeaderPlan, progress: ProgressFn | None) -> None:
@@ -508,12 +557,13 @@ def import_leaders_job(params: dict, progress) -> dict:
 
     from ledelsesrum.jobs.runner import JobError
 
-    from . import staging
-
     token = params.get("token")
-    path = staging.path_for(token) if token else Path(params["path"])
+    filename = params.get("filename", "")
     try:
-        plan = import_leaders(path, params.get("filename", ""), progress=progress)
+        source = read_staged(token, filename) if token else Path(params["path"])
+        plan = import_leaders(source, filename, progress=progress, expected_plan=params.get("plan", ""))
+    except LeaderPlanChanged as exc:
+        raise JobError(plan_changed_message() + " " + _("Vælg filen igen, og se den nye forhåndsvisning.")) from exc
     except LeaderImportFailed as exc:
         lines = exc.plan.report_lines(limit=10)
         raise JobError(

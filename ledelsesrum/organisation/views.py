@@ -19,7 +19,7 @@ from ..jobs import runner
 from ..jobs.models import Job
 from . import staging
 from .forms import LeaderFilterForm, LeaderForm, UnitForm, UploadForm
-from .importer import LeaderImportFailed, import_leaders
+from .importer import LeaderImportFailed, preview_staged
 from .models import Leader, Unit
 from .tree import subtree_ids, unit_paths, unit_tree
 
@@ -134,6 +134,8 @@ def import_preview(request, token: str):
     if info is None or not staging.valid_token(token):
         raise Http404
     if request.method == "POST":
+        if request.POST.get("cancel"):
+            return _cancel(request, token)
         return _confirm(request, token, info)
     if not staging.is_pending(token):
         job = _job_for(token)
@@ -142,15 +144,20 @@ def import_preview(request, token: str):
         messages.error(request, _("Filen er ikke længere gemt. Vælg den igen."))
         return redirect("organisation:import")
     try:
-        plan = import_leaders(staging.path_for(token), info["filename"], dry_run=True)
+        # Parsed once per upload (the table is kept with it); planned against the database now.
+        plan = preview_staged(token, info["filename"])
     except LeaderImportFailed as exc:
         plan = exc.plan
         # A file with errors can never be imported as it is: do not keep its personal data.
         staging.discard(token)
+    digest = plan.digest() if plan.ok else ""
+    if digest and info.get("plan") != digest:
+        _remember_plan(request, token, digest)
     audit.record("organisation.import.preview", request=request, rows=plan.total_rows,
                  errors=len(plan.row_errors) + len(plan.file_errors))
     return render(request, "organisation/import_preview.html", {
         "plan": plan, "counts": plan.counts, "token": token, "filename": info["filename"],
+        "plan_digest": digest,
         "preview_rows": plan.rows[:PREVIEW_ROWS], "errors": plan.row_errors[:500],
         "more_errors": max(0, len(plan.row_errors) - 500),
     })
@@ -160,7 +167,40 @@ def _job_for(token: str) -> Job | None:
     return Job.objects.filter(kind=IMPORT_JOB, params__token=token).order_by("-pk").first()
 
 
+def _cancel(request, token: str):
+    """Delete the staged upload (and what was kept with it) unless its import already runs."""
+    if staging.is_pending(token):
+        staging.discard(token)
+        audit.record("organisation.import.cancel", request=request)
+        messages.success(request, _("Importen er annulleret, og filen er slettet."))
+    return redirect("organisation:import")
+
+
+def _remember_plan(request, token: str, digest: str) -> None:
+    """The last plan shown for this upload, for a confirmation that does not carry one."""
+    imports = _staged(request)
+    imports[token] = {**imports[token], "plan": digest}
+    request.session[SESSION_KEY] = imports
+
+
+def _plan_changed(token: str, info: dict, shown: str) -> bool:
+    """True when the plan made now is not the one ``shown`` in the preview."""
+    try:
+        return preview_staged(token, info["filename"]).digest() != shown
+    except LeaderImportFailed:
+        return True
+
+
 def _confirm(request, token: str, info: dict):
+    # The job imports exactly the plan shown in the preview, or nothing; the job checks again.
+    shown = request.POST.get("plan") or info.get("plan", "")
+    if staging.is_pending(token):
+        if not shown:  # nothing was previewed yet: show it first
+            return redirect("organisation:import_preview", token=token)
+        if _plan_changed(token, info, shown):
+            messages.error(request, _("Lederne, enhederne eller filen er ændret, siden forhåndsvisningen "
+                                      "blev vist. Se den opdaterede forhåndsvisning, og bekræft igen."))
+            return redirect("organisation:import_preview", token=token)
     if not staging.claim(token):
         # A second click, another tab or a retried request: show the import already running.
         job = _job_for(token)
@@ -168,7 +208,8 @@ def _confirm(request, token: str, info: dict):
             return redirect("jobs:detail", pk=job.pk)
         messages.error(request, _("Importen er allerede sat i gang eller filen er udløbet. Vælg filen igen."))
         return redirect("organisation:import")
-    job = runner.enqueue(IMPORT_JOB, {"token": token, "filename": info["filename"]}, user=request.user)
+    job = runner.enqueue(IMPORT_JOB, {"token": token, "filename": info["filename"], "plan": shown},
+                         user=request.user)
     audit.record("organisation.import.confirm", request=request, job_id=job.pk)
     return redirect("jobs:detail", pk=job.pk)
 

@@ -13,7 +13,9 @@ The layout (one row per respondent; documented in ``docs/file-formats.md``):
   open question.
 
 As for leaders, :func:`plan_response_import` decides and reports without writing, and
-:func:`import_responses` writes all rows in one transaction, or nothing.
+:func:`import_responses` writes all rows in one transaction, or nothing. A web upload is parsed
+once (``organisation.staging.read_table``) and the job imports exactly the plan the preview showed
+(its digest), or nothing.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from ledelsesrum.lib import segments
 from ledelsesrum.lib.tabular import Table, TabularError, read_table
+from ledelsesrum.organisation import staging
 from ledelsesrum.organisation.importer import (
     PATH_SEPARATORS,
     RowError,
@@ -62,6 +65,15 @@ class ResponseImportFailed(Exception):
     def __init__(self, plan: ResponsePlan) -> None:
         super().__init__("; ".join(plan.report_lines(limit=5)))
         self.plan = plan
+
+
+class ResponsePlanChanged(ResponseImportFailed):
+    """The plan made now is not the one the user saw in the preview; nothing was imported."""
+
+
+def plan_changed_message() -> str:
+    return _("Runden, spørgeskemaet, lederne eller filen er ændret, siden forhåndsvisningen blev "
+             "vist, så importen ville ikke gøre præcis det, der blev vist. Intet er importeret.")
 
 
 @dataclass
@@ -477,12 +489,17 @@ class _Context:
 # --- applying --------------------------------------------------------------------------------
 
 def import_responses(
-    source: bytes | str | Path, round: Round, filename: str = "", *, dry_run: bool = False,
-    progress: ProgressFn | None = None,
+    source: bytes | str | Path | Table, round: Round, filename: str = "", *, dry_run: bool = False,
+    progress: ProgressFn | None = None, expected_plan: str = "",
 ) -> ResponsePlan:
-    """Read, validate and (unless ``dry_run``) import a response file into ``round``, all or nothing."""
+    """Read, validate and (unless ``dry_run``) import a response file into ``round``, all or nothing.
+
+    ``source`` may be a table already read (a staged upload: :func:`read_staged`). With
+    ``expected_plan`` (the digest of the plan shown in the preview) a plan that differs raises
+    :class:`ResponsePlanChanged` instead of being imported.
+    """
     try:
-        table = read_table(source, filename)
+        table = source if isinstance(source, Table) else read_table(source, filename)
     except TabularError as exc:
         raise ResponseImportFailed(ResponsePlan(file_errors=[exc.message])) from exc
     if dry_run:
@@ -496,12 +513,30 @@ def import_responses(
         plan = plan_response_import(table, round, progress, phases=2)
         if not plan.ok:
             raise ResponseImportFailed(plan)
+        if expected_plan and plan.digest() != expected_plan:
+            plan.file_errors.append(plan_changed_message())
+            raise ResponsePlanChanged(plan)
         try:
             _apply(plan, round, progress)
         except IntegrityError as exc:
             plan.file_errors.append(_("Svarene blev ændret af en anden imens; intet er importeret. Prøv igen."))
             raise ResponseImportFailed(plan) from exc
     return plan
+
+
+def read_staged(token: str, filename: str) -> Table:
+    """A staged web upload as a table, parsed once (``organisation.staging.read_table``).
+    Raises :class:`ResponseImportFailed` for a file that cannot be read."""
+    try:
+        return staging.read_table(token, filename)
+    except TabularError as exc:
+        raise ResponseImportFailed(ResponsePlan(file_errors=[exc.message])) from exc
+
+
+def preview_staged(token: str, round: Round, filename: str) -> ResponsePlan:
+    """The preview of a staged upload: its kept table planned against the database as it is now.
+    Raises :class:`ResponseImportFailed` when there is any error."""
+    return import_responses(read_staged(token, filename), round, filename, dry_run=True)
 
 
 def _apply(plan: ResponsePlan, round: Round, progress: ProgressFn | None) -> None:
@@ -561,16 +596,19 @@ def import_responses_job(params: dict, progress) -> dict:
     from django.urls import reverse
 
     from ledelsesrum.jobs.runner import JobError
-    from ledelsesrum.organisation import staging
 
     token = params.get("token")
-    path = staging.path_for(token) if token else Path(params["path"])
+    filename = params.get("filename", "")
     try:
         round = Round.objects.select_related("study").filter(pk=params["round_id"]).first()
         if round is None:
             raise JobError(_("Runden findes ikke længere. Intet er importeret."))
         try:
-            plan = import_responses(path, round, params.get("filename", ""), progress=progress)
+            source = read_staged(token, filename) if token else Path(params["path"])
+            plan = import_responses(source, round, filename, progress=progress,
+                                    expected_plan=params.get("plan", ""))
+        except ResponsePlanChanged as exc:
+            raise JobError(plan_changed_message() + " " + _("Vælg filen igen, og se den nye forhåndsvisning.")) from exc
         except ResponseImportFailed as exc:
             raise JobError(
                 _("Intet er importeret, fordi filen har fejl:") + "\n" + "\n".join(exc.plan.report_lines(limit=10))

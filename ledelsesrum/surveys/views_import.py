@@ -1,7 +1,7 @@
 """Import of answers collected elsewhere: upload → preview → confirm → background job → done.
 
 Thin: the rules live in ``importer.py``; the file waits in ``organisation.staging`` between the
-preview and the confirmation.
+preview and the confirmation, parsed once, and the confirmation imports the plan shown or nothing.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from ledelsesrum.organisation import staging
 from ledelsesrum.organisation.forms import UploadForm
 from ledelsesrum.studies.models import Round, Study
 
-from .importer import ResponseImportFailed, import_responses, round_problem
+from .importer import ResponseImportFailed, preview_staged, round_problem
 from .models import Question
 
 IMPORT_JOB = "ledelsesrum.surveys.importer:import_responses_job"
@@ -100,25 +100,30 @@ def _job_for(token: str) -> Job | None:
     return Job.objects.filter(kind=IMPORT_JOB, params__token=token).order_by("-pk").first()
 
 
+def _remember_plan(request: HttpRequest, token: str, digest: str) -> None:
+    """The last plan shown for this upload, for a confirmation that does not carry one."""
+    imports = request.session.get(SESSION_KEY, {})
+    imports[token] = {**imports[token], "plan": digest}
+    request.session[SESSION_KEY] = imports
+
+
+def _plan_changed(token: str, round: Round, info: dict, shown: str) -> bool:
+    """True when the plan made now is not the one ``shown`` in the preview."""
+    try:
+        return preview_staged(token, round, info["filename"]).digest() != shown
+    except ResponseImportFailed:
+        return True
+
+
 @login_required
 def preview(request: HttpRequest, study_id: int, token: str) -> HttpResponse:
     study = _study(request, study_id)
     info = _pending(request, study, token)
     round = get_object_or_404(Round, pk=info["round_id"], study=study)
     if request.method == "POST":
-        if not staging.claim(token):
-            job = _job_for(token)
-            if job is not None:
-                return redirect("jobs:detail", pk=job.pk)
-            messages.error(request, _("Importen er allerede sat i gang eller filen er udløbet. Vælg filen igen."))
-            return redirect("surveys:import_responses", study_id=study.pk)
-        job = runner.enqueue(
-            IMPORT_JOB, {"token": token, "filename": info["filename"], "round_id": round.pk},
-            user=request.user, study_id=study.pk,
-        )
-        audit.record("responses.import.confirm", request=request, study_id=study.pk,
-                     round_id=round.pk, job_id=job.pk)
-        return redirect("jobs:detail", pk=job.pk)
+        if request.POST.get("cancel"):
+            return _cancel(request, study, round, token)
+        return _confirm(request, study, round, token, info)
     if not staging.is_pending(token):
         job = _job_for(token)
         if job is not None:
@@ -126,19 +131,58 @@ def preview(request: HttpRequest, study_id: int, token: str) -> HttpResponse:
         messages.error(request, _("Filen er ikke længere gemt. Vælg den igen."))
         return redirect("surveys:import_responses", study_id=study.pk)
     try:
-        plan = import_responses(staging.path_for(token), round, info["filename"], dry_run=True)
+        # Parsed once per upload (the table is kept with it); planned against the database now.
+        plan = preview_staged(token, round, info["filename"])
     except ResponseImportFailed as exc:
         plan = exc.plan
         # A file with errors can never be imported as it is: do not keep its personal data.
         staging.discard(token)
+    digest = plan.digest() if plan.ok else ""
+    if digest and info.get("plan") != digest:
+        _remember_plan(request, token, digest)
     audit.record("responses.import.preview", request=request, study_id=study.pk, round_id=round.pk,
                  rows=plan.total_rows, errors=len(plan.row_errors) + len(plan.file_errors))
     return render(request, "surveys/import/preview.html", {
         "study": study, "round": round, "plan": plan, "counts": plan.counts,
-        "filename": info["filename"], "preview_rows": plan.rows[:PREVIEW_ROWS],
+        "filename": info["filename"], "preview_rows": plan.rows[:PREVIEW_ROWS], "plan_digest": digest,
         "errors": plan.row_errors[:500], "more_errors": max(0, len(plan.row_errors) - 500),
         "study_url": _study_url(study),
     })
+
+
+def _cancel(request: HttpRequest, study: Study, round: Round, token: str) -> HttpResponse:
+    """Delete the staged upload (and what was kept with it) unless its import already runs."""
+    if staging.is_pending(token):
+        staging.discard(token)
+        audit.record("responses.import.cancel", request=request, study_id=study.pk, round_id=round.pk)
+        messages.success(request, _("Importen er annulleret, og filen er slettet."))
+    return redirect("surveys:import_responses", study_id=study.pk)
+
+
+def _confirm(request: HttpRequest, study: Study, round: Round, token: str, info: dict) -> HttpResponse:
+    # The job imports exactly the plan shown in the preview, or nothing; the job checks again.
+    shown = request.POST.get("plan") or info.get("plan", "")
+    if staging.is_pending(token):
+        if not shown:  # nothing was previewed yet: show it first
+            return redirect("surveys:import_responses_preview", study_id=study.pk, token=token)
+        if _plan_changed(token, round, info, shown):
+            messages.error(request, _("Runden, spørgeskemaet, lederne eller filen er ændret, siden "
+                                      "forhåndsvisningen blev vist. Se den opdaterede "
+                                      "forhåndsvisning, og bekræft igen."))
+            return redirect("surveys:import_responses_preview", study_id=study.pk, token=token)
+    if not staging.claim(token):
+        job = _job_for(token)
+        if job is not None:
+            return redirect("jobs:detail", pk=job.pk)
+        messages.error(request, _("Importen er allerede sat i gang eller filen er udløbet. Vælg filen igen."))
+        return redirect("surveys:import_responses", study_id=study.pk)
+    job = runner.enqueue(
+        IMPORT_JOB, {"token": token, "filename": info["filename"], "round_id": round.pk, "plan": shown},
+        user=request.user, study_id=study.pk,
+    )
+    audit.record("responses.import.confirm", request=request, study_id=study.pk,
+                 round_id=round.pk, job_id=job.pk)
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @login_required

@@ -48,6 +48,7 @@ def test_confirm_runs_the_import_as_a_job_and_deletes_the_file(
     analyst_client, django_capture_on_commit_callbacks
 ):
     preview_url = _upload(analyst_client, csv_bytes(*GOOD_ROWS)).url
+    assert analyst_client.get(preview_url).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         response = analyst_client.post(preview_url)
     job = Job.objects.get()
@@ -64,6 +65,7 @@ def test_confirm_runs_the_import_as_a_job_and_deletes_the_file(
 @pytest.mark.django_db
 def test_a_double_submit_imports_once(analyst_client, django_capture_on_commit_callbacks):
     preview_url = _upload(analyst_client, csv_bytes(*GOOD_ROWS)).url
+    assert analyst_client.get(preview_url).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         first = analyst_client.post(preview_url)
         second = analyst_client.post(preview_url)
