@@ -150,6 +150,24 @@ def createuser(
     typer.echo(f"Oprettede {username} med rollerne {', '.join(role)}.")
 
 
+@app.command("reset-2fa")
+def reset_two_factor(username: str) -> None:
+    """Fjern en brugers totrinsbekræftelse (mistet telefon); brugeren kan slå den til igen."""
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .accounts import audit
+
+    prepare_database()
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        typer.echo(f"Brugeren {username} findes ikke.", err=True)
+        raise typer.Exit(1)
+    removed, _ = TOTPDevice.objects.filter(user=user).delete()
+    audit.record("user.second_factor_reset", obj=user, target=username, via="cli")
+    typer.echo(f"Totrinsbekræftelse fjernet for {username} ({removed} enhed(er)).")
+
+
 def _register_context_commands() -> None:
     """Add the commands of every Ledelsesrum app that has a ``cli.py`` with ``register(app)``."""
     import importlib

@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "csp",
+    # Before accounts: its admin module unregisters the TOTP admin these register.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "huey.contrib.djhuey",
     "ledelsesrum.accounts",
     "ledelsesrum.jobs",
@@ -90,8 +93,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "ledelsesrum.accounts.session_timeout.SessionTimeoutMiddleware",
+    "ledelsesrum.accounts.two_factor.SecondFactorMiddleware",
     "ledelsesrum.lib.middleware.PrivateResponseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ledelsesrum.lib.middleware.UploadTooLargeMiddleware",
@@ -225,6 +230,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "ledelsesrum.accounts.client_ip.client_ip"
 TRUSTED_PROXY_COUNT = int(os.environ.get("LEDELSESRUM_TRUSTED_PROXIES", "0") or 0)
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# The optional second factor (accounts/two_factor.py): the name the authenticator app shows.
+OTP_TOTP_ISSUER = "Ledelsesrum"
 
 # Background jobs: Huey on an embedded SQLite file by default, Redis at scale.
 _redis_url = os.environ.get("LEDELSESRUM_REDIS_URL")

@@ -39,6 +39,8 @@ def test_the_policy_is_enforced_and_the_staff_pages_keep_to_it(live_server, logi
         reverse("organisation:units"),
         reverse("knowledge:search") + "?q=tid",
         reverse("accounts:password_change"),
+        reverse("accounts:account"),
+        reverse("accounts:two_factor_setup"),  # the QR code is inline SVG
     ]
     for url in urls:
         response = page.goto(live_server.url + url)

@@ -11,6 +11,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth.models import Group, User
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ledelsesrum.lib.admin import ReadOnlyModelAdmin, StrictModelAdmin
 
@@ -36,6 +37,10 @@ def _strict(model, base):
 
 _strict(User, auth_admin.UserAdmin)
 _strict(Group, auth_admin.GroupAdmin)
+# A TOTP secret in the admin would let an administrator copy anyone's second factor; a lost
+# phone is reset with ``ledelsesrum reset-2fa USER`` (audit-logged) instead.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
 for _model, _base in ((AccessAttempt, axes_admin.AccessAttemptAdmin),
                       (AccessLog, axes_admin.AccessLogAdmin),
                       (AccessFailureLog, axes_admin.AccessFailureLogAdmin)):

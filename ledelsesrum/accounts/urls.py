@@ -13,5 +13,9 @@ urlpatterns = [
         name="login",
     ),
     path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", views.account, name="account"),
     path("adgangskode/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("totrin/", views.two_factor_setup, name="two_factor_setup"),
+    path("totrin/slaa-fra/", views.two_factor_disable, name="two_factor_disable"),
+    path("totrin/kode/", views.two_factor_verify, name="two_factor_verify"),
 ]
