@@ -1,8 +1,10 @@
 """Thin views for coding meaning units; the logic is in ``workspace``.
 
 Access: analysts see and code every unit of a study (notes and open answers), build units and
-read the synthesis and the matrix. Interviewers code the units of their own interviews only.
-Everyone else gets 403. Every view and decision goes to the audit log with ids only.
+read the synthesis and the matrix. Interviewers code the units of their own interviews only,
+and read and write them in each interview's local labels (``interviews.local_keys``), never in the
+study-wide pseudonyms; suggestion reasons quote them only their own units. Everyone else gets
+403. Every view and decision goes to the audit log with ids only.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ledelsesrum.accounts import audit, roles
+from ledelsesrum.interviews.local_keys import TextView
+from ledelsesrum.interviews.models import Interview
 from ledelsesrum.jobs import runner
 from ledelsesrum.jobs.models import Job
 from ledelsesrum.studies.models import Study
@@ -28,6 +32,7 @@ from . import workspace
 from .codebook import CodebookError
 from .forms import ConfirmForm, EssenceForm, code_choices
 from .models import MeaningUnit, SubthemeEssence
+from .suggest import SimilarUnit
 
 PAGE_SIZE = 20
 FILTERS = ("status", "subtheme", "source")
@@ -65,6 +70,57 @@ def _filters(data) -> dict[str, str]:
     return out
 
 
+def _interview_id(unit: MeaningUnit) -> int | None:
+    return unit.interview_note.interview_id if unit.interview_note_id else None
+
+
+def _texts_by_interview(units) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for unit in units:
+        if unit.interview_note_id:
+            out.setdefault(unit.interview_note.interview_id, []).extend([unit.text, unit.condensed])
+    return out
+
+
+def _who(request, study: Study, units: list[MeaningUnit], shown: TextView) -> dict[int, str]:
+    """Whose interview a unit is from: the study's leader pseudonym for analysts; for everyone
+    else a number among their own interviews, since they know whom they interviewed and the
+    pseudonym would be a line of the key."""
+    if not shown.local:
+        pseudonyms = workspace.leader_pseudonyms(study, sorted({u.leader_id for u in units if u.leader_id}))
+        return {u.pk: pseudonyms.get(u.leader_id, "") for u in units if u.leader_id}
+    own = list(
+        Interview.objects.filter(study=study, interviewer=request.user).order_by("id").values_list("id", flat=True)
+    )
+    number = {pk: n for n, pk in enumerate(own, start=1)}
+    return {
+        u.pk: _("nr. %(n)d") % {"n": number[_interview_id(u)]}
+        for u in units if _interview_id(u) in number
+    }
+
+
+def _quote(request, study: Study, shown: TextView):
+    """For a reader of local labels, suggestion reasons quote only units they may see (their own
+    interviews), in those interviews' labels; None (quote everything as stored) for analysts."""
+    if not shown.local:
+        return None
+    visible = dict(
+        _visible_units(request, study).filter(interview_note__isnull=False)
+        .values_list("pk", "interview_note__interview_id")
+    )
+
+    def quote(similar: SimilarUnit) -> str | None:
+        if similar.unit_id is None:  # an example from the codebook
+            return similar.text
+        try:
+            interview_id = visible.get(int(similar.unit_id))
+        except ValueError:
+            return None
+        return None if interview_id is None else shown.show(interview_id, similar.text)
+
+    return quote
+
+
 def _list_context(request, study: Study, filters: dict[str, str]) -> dict:
     qs = _visible_units(request, study).select_related("interview_note")
     if filters["source"] == "notes":
@@ -85,18 +141,26 @@ def _list_context(request, study: Study, filters: dict[str, str]) -> dict:
     # get_page clamps: after confirming the last unit of the last page the previous page is shown.
     page = Paginator(units, PAGE_SIZE).get_page(data.get("page"))
     units = list(page.object_list)
-    suggestions = workspace.suggestions_for(study, [u for u in units if not u.code])
-    pseudonyms = workspace.leader_pseudonyms(study, sorted({u.leader_id for u in units if u.leader_id}))
+    shown = TextView(request.user)
+    for interview_id, texts in _texts_by_interview(units).items():
+        shown.prepare(interview_id, texts)
+    suggestions = workspace.suggestions_for(
+        study, [u for u in units if not u.code], quote=_quote(request, study, shown),
+    )
     codebook = workspace.codebook_for(study)
+    who = _who(request, study, units, shown)
     rows = []
     for unit in units:
+        interview_id = _interview_id(unit)
         sentences = workspace.sentences_of(unit)
         rows.append({
             "unit": unit,
-            "who": pseudonyms.get(unit.leader_id, "") if unit.leader_id else "",
+            "text": shown.show(interview_id, unit.text),
+            "condensed": shown.show(interview_id, unit.condensed),
+            "who": who.get(unit.pk, ""),
             "suggestions": suggestions.get(unit.pk, []),
             "label": codebook.get(unit.code).label if unit.code in codebook else "",
-            "boundaries": [(i, s) for i, s in enumerate(sentences[1:], start=1)],
+            "boundaries": [(i, shown.show(interview_id, s)) for i, s in enumerate(sentences[1:], start=1)],
             "has_next": workspace.next_unit(unit) is not None,
         })
     visible = _visible_units(request, study)
@@ -155,6 +219,8 @@ def confirm(request, study_id: int, pk: int):
         messages.error(request, _("Vælg et undertema fra kodebogen."))
         return _back(request, study, filters)
     condensed = form.cleaned_data.get("condensed")
+    if condensed is not None:
+        condensed = TextView(request.user).read(_interview_id(unit), condensed)
     workspace.confirm(unit, form.cleaned_data["chosen"], request.user, condensed=condensed if "condensed" in request.POST else None)
     audit.record("coding.unit.confirm", request=request, study_id=study.pk, unit_id=unit.pk, code=unit.code)
     messages.success(request, _("Enheden er kodet som %(code)s.") % {"code": unit.code})
@@ -184,7 +250,7 @@ def edit_text(request, study_id: int, pk: int):
     unit = _unit(request, study, pk)
     filters = _filters(request.POST)
     try:
-        workspace.edit_unit_text(unit, request.POST.get("text", ""))
+        workspace.edit_unit_text(unit, TextView(request.user).read(_interview_id(unit), request.POST.get("text", "")))
     except ValueError as exc:
         messages.error(request, str(exc))
     else:

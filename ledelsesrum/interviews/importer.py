@@ -20,6 +20,7 @@ from ledelsesrum.coding.study_codebook import codebook_for
 from ledelsesrum.jobs.runner import JobError, Progress
 
 from . import staging
+from .local_keys import sees_study_pseudonyms
 from .models import Interview, InterviewNote
 from .noteimport import (
     MAX_NOTE_BYTES,
@@ -159,6 +160,8 @@ def import_notes_job(params: dict, progress: Progress) -> dict:
                     ],
                     user=user, append=True, source=InterviewNote.Source.IMPORT,
                     filename=note_file.filename, register=register,
+                    # An interviewer's file is read in their interview's local labels, like typing.
+                    local_labels=not sees_study_pseudonyms(user),
                 )
                 notes += sum(1 for o in outcomes if o.status in ("created", "updated"))
                 replacements += sum(o.replacements for o in outcomes)

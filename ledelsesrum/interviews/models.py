@@ -1,7 +1,8 @@
 """Interviews of a study: the guide, the register, the notes and the pseudonym key.
 
 Note text is stored pseudonymised (see ``pseudonymise.py``); the key from pseudonym to real
-value lives in its own table, ``PseudonymKey``, which only the analyst role may read.
+value lives in its own table, ``PseudonymKey``, which only the analyst role may read. Everyone
+else sees the text in labels local to one interview (``LocalPseudonym``, ``local_pseudonyms.py``).
 """
 
 from django.conf import settings
@@ -165,3 +166,29 @@ class PseudonymKey(models.Model):
 
     def __str__(self) -> str:
         return self.pseudonym
+
+
+class LocalPseudonym(models.Model):
+    """The label one interview shows instead of a study-wide pseudonym to everyone but analysts.
+
+    ``[Leder C]`` may be ``[Navn 2]`` in one interview and ``[Navn 1]`` in another: numbered per
+    interview in order of first appearance (see ``local_pseudonyms.py``), and stored so a label
+    never changes meaning while someone edits.
+    """
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="local_pseudonyms")
+    pseudonym = models.CharField(_("pseudonym"), max_length=40)
+    label = models.CharField(_("lokal betegnelse"), max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["interview", "id"]
+        verbose_name = _("lokalt pseudonym")
+        verbose_name_plural = _("lokale pseudonymer")
+        constraints = [
+            models.UniqueConstraint(fields=["interview", "pseudonym"], name="local_pseudonym_unique"),
+            models.UniqueConstraint(fields=["interview", "label"], name="local_label_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label

@@ -7,7 +7,7 @@ path pseudonymises the same way and a double submit is harmless.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 from django.db.models import F
@@ -16,6 +16,8 @@ from django.utils import timezone
 from ledelsesrum.organisation.models import Leader
 from ledelsesrum.studies.models import Study
 
+from .local_keys import local_key
+from .local_pseudonyms import delocalise
 from .models import Interview, InterviewNote, PseudonymKey
 from .pseudonymise import KeyEntry, PseudonymTable, Register, normalise, pseudonymise
 
@@ -70,6 +72,7 @@ def save_texts(
     source: str = InterviewNote.Source.MANUAL,
     filename: str = "",
     register: Register | None = None,
+    local_labels: bool = False,
 ) -> list[SaveOutcome]:
     """Pseudonymise and save ``inputs`` for ``interview`` in one transaction.
 
@@ -78,6 +81,9 @@ def save_texts(
       is not saved (``conflict``) so nobody's text is overwritten unseen. Submitting the same text
       twice gives ``unchanged``: pseudonyms are stable, so the second pseudonymised text is equal.
     - Importing (``append=True``) adds the text after what the note already holds.
+    - ``local_labels``: the texts come from someone who sees the interview's local labels (not an
+      analyst, see ``local_keys``): its labels become study-wide pseudonyms again, and a study-wide
+      pseudonym typed by hand loses its brackets, so it can never be tested against the key.
     """
     register = register or load_register()
     outcomes: list[SaveOutcome] = []
@@ -86,7 +92,10 @@ def save_texts(
         Study.objects.select_for_update().filter(pk=interview.study_id).first()
         table = load_table(interview.study_id)
         existing = {(n.kind, n.theme_id): n for n in interview.notes.select_for_update()}
+        key = local_key(interview.pk) if local_labels else None
         for item in inputs:
+            if key is not None:
+                item = replace(item, text=delocalise(item.text, key))
             note = existing.get((item.kind, item.theme_id))
             trial = pseudonymise(item.text, register, table.copy())
             if note is None and not trial.text.strip():

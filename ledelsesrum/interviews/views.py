@@ -2,8 +2,9 @@
 
 Access: analysts and interviewers (``roles.can_interview``); an interviewer only sees the
 interviews assigned to them; everyone else (board readers, administrators without the analyst
-role) gets 403. The pseudonym key is for the analyst role only. Every view of notes or the key,
-and every import, is written to the audit log (ids only).
+role) gets 403. The pseudonym key is for the analyst role only, and so are the study-wide
+pseudonyms: an interviewer reads and types notes in the interview's local labels (``local_keys``).
+Every view of notes or the key, and every import, is written to the audit log (ids only).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from ledelsesrum.studies.models import Study
 from . import staging
 from .forms import GuideForm, GuideQuestionForm, InterviewForm, NotesForm, NotesUploadForm
 from .importer import IMPORT_JOB, plan_import, visible_interviews
+from .local_keys import TextView
 from .models import GuideQuestion, Interview, InterviewGuide, InterviewNote, PseudonymKey
 from .notes import TextInput, save_texts
 from .themes import ThemeRef, theme_index, themes_for_guide
@@ -159,16 +161,19 @@ def interview_detail(request, study_id: int, pk: int):
     notes = list(interview.notes.all())
     themes = _notes_themes(study, notes)
     by_key = {(n.kind, n.theme_id): n for n in notes}
+    # Non-analysts read the notes in this interview's local labels, never the study's pseudonyms.
+    shown = TextView(request.user)
     if request.method == "POST":
         form = NotesForm(request.POST, themes=themes)
         if form.is_valid():
             return _save_notes(request, study, interview, form)
     else:
+        shown.prepare(interview.pk, [n.text for n in notes])
         initial = {}
         for kind, theme_id, name in NotesForm(themes=themes).text_fields():
             note = by_key.get((kind, theme_id))
             if note is not None:
-                initial[name] = note.text
+                initial[name] = shown.show(interview.pk, note.text)
                 initial[f"v_{name}"] = note.version
         form = NotesForm(initial=initial, themes=themes)
     audit.record("interviews.notes.view", request=request, obj=interview, study_id=study.pk,
@@ -177,7 +182,7 @@ def interview_detail(request, study_id: int, pk: int):
     return render(request, "interviews/interview.html", {
         "study": study, "interview": interview, "form": form, "notes": by_key,
         "imported": [n for n in notes if n.source == InterviewNote.Source.IMPORT],
-        "questions": guide.questions.all() if guide else [],
+        "questions": guide.questions.all() if guide else [], "local_labels": shown.local,
     })
 
 
@@ -191,7 +196,8 @@ def _save_notes(request, study: Study, interview: Interview, form: NotesForm):
         # No version: the page showed no note here; a note that appeared since is not overwritten.
         inputs.append(TextInput(kind, theme_id, form.cleaned_data.get(name) or "",
                                 version if version is not None else 0))
-    outcomes = save_texts(interview, inputs, user=request.user)
+    shown = TextView(request.user)
+    outcomes = save_texts(interview, inputs, user=request.user, local_labels=shown.local)
     saved = [o for o in outcomes if o.status in ("created", "updated")]
     conflicts = [o for o in outcomes if o.status == "conflict"]
     replacements = sum(o.replacements for o in saved)
@@ -208,24 +214,34 @@ def _save_notes(request, study: Study, interview: Interview, form: NotesForm):
         messages.info(request, _("Ingen ændringer at gemme."))
     if conflicts:
         labels = ", ".join(str(form[NotesForm.field_name(o.kind, o.theme_id)].label) for o in conflicts)
-        messages.error(request, _(
-            "Disse felter er ændret af en anden, siden du åbnede siden, og er ikke gemt: %(fields)s. "
-            "Din tekst står nedenfor (pseudonymiseret) – kopiér den, genindlæs siden, og indsæt den igen."
-        ) % {"fields": labels})
-        # Show the user's own text again (pseudonymised), not the other person's, so nothing is lost.
+        if shown.local:
+            message = _(
+                "Disse felter er ændret af en anden, siden du åbnede siden, og er ikke gemt: %(fields)s. "
+                "Din tekst står nedenfor, som du skrev den – kopiér den, genindlæs siden, og indsæt den igen."
+            )
+        else:
+            message = _(
+                "Disse felter er ændret af en anden, siden du åbnede siden, og er ikke gemt: %(fields)s. "
+                "Din tekst står nedenfor (pseudonymiseret) – kopiér den, genindlæs siden, og indsæt den igen."
+            )
+        messages.error(request, message % {"fields": labels})
+        # Show the user's own text again, not the other person's, so nothing is lost: pseudonymised
+        # for an analyst; as typed for anyone else, because a refused text's new names have no
+        # pseudonym yet, so no local label either (and the text is what they just sent).
         data = request.POST.copy()
         notes = list(interview.notes.all())
         versions = {n.pk: n.version for n in notes}
         for o in outcomes:
             name = NotesForm.field_name(o.kind, o.theme_id)
-            data[name] = o.text
+            if not (shown.local and o.status == "conflict"):
+                data[name] = shown.show(interview.pk, o.text)
             if o.status != "conflict" and o.note_id:
                 data[f"v_{name}"] = str(versions[o.note_id])
         return render(request, "interviews/interview.html", {
             "study": study, "interview": interview,
             "form": NotesForm(data, themes=form.themes), "notes": {(n.kind, n.theme_id): n for n in notes},
             "imported": [n for n in notes if n.source == InterviewNote.Source.IMPORT],
-            "questions": GuideQuestion.objects.filter(guide__study=study),
+            "questions": GuideQuestion.objects.filter(guide__study=study), "local_labels": shown.local,
         }, status=409)
     return redirect("interviews:detail", study_id=study.pk, pk=interview.pk)
 

@@ -4,7 +4,7 @@ Every renderer (HTML, PDF, DOCX) draws from the ``Report`` this returns and from
 the anonymity rules are applied once, here: survey figures come only from the stored release of
 the latest closed round (suppression already applied, a withheld figure is shown as "–"), open
 answers are quoted only when enough respondents wrote about the sub-theme, and statements never
-carry the leader's pseudonym.
+carry a pseudonym or a gendered word (``clean_statement``).
 
 Texts the analyst edited (``SectionText``) replace the generated draft; recommendations come from
 ``followup.Recommendation`` (the same rows the board decides on; the report prints the analyst's
@@ -24,9 +24,16 @@ from django.utils.translation import gettext as _
 
 from ledelsesrum.studies.models import Study
 
+from .neutral import neutralise_gender
+
 DASH = "–"
 # Pseudonyms the note pseudonymiser writes ("[Leder C]", "[Leder AB]"): never printed in a report.
 PSEUDONYM_RE = re.compile(r"\[\s*Leder\s+[A-ZÆØÅ]{1,3}\s*\]")
+# The other study-wide pseudonyms ("[Person 3]", "[E-mail 1]" …) and the local labels
+# ("[Navn 2]"): a numbered pseudonym would link quotes about one person across the report.
+OTHER_PSEUDONYMS_RE = re.compile(
+    r"\[\s*(Person|Navn|E-mail|E-mailadresse|Telefon|Telefonnummer|CPR|CPR-nummer)\s+\d+\s*\]"
+)
 STATEMENTS_PER_SUBTHEME = 3
 
 Progress = Callable[[int, int, str], None]
@@ -142,8 +149,15 @@ def fmt_percent(numerator: int | None, denominator: int | None) -> str:
 
 
 def clean_statement(text: str) -> str:
+    """A quote as the report prints it: no numbered pseudonym, no gendered word (``neutral``)."""
     # The renderers add »…«; quotes already in the note would be doubled.
     text = " ".join(text.split()).strip("\"'»«„“”")
+    text = neutralise_gender(text)
+    generic = {
+        "Person": _("[person]"), "Navn": _("[person]"), "E-mail": _("[e-mail]"), "E-mailadresse": _("[e-mail]"),
+        "Telefon": _("[telefon]"), "Telefonnummer": _("[telefon]"), "CPR": _("[cpr]"), "CPR-nummer": _("[cpr]"),
+    }
+    text = OTHER_PSEUDONYMS_RE.sub(lambda m: generic[m.group(1)], text)
     return PSEUDONYM_RE.sub(_("[leder]"), text)
 
 
