@@ -2,6 +2,7 @@
 
 import docx
 import pytest
+from playwright.sync_api import expect
 
 from ledelsesrum.coding import workspace
 from ledelsesrum.coding.models import CodingDecision, MeaningUnit
@@ -114,7 +115,8 @@ def test_the_whole_coding_loop_works_in_the_browser(live_server, login_page, ana
     edited.locator("details.unit-tools summary").click()
     edited.locator("textarea[name=text]").fill("Lederen savner tid til at lede sine medarbejdere.")
     edited.get_by_role("button", name="Gem teksten").click()
-    page.wait_for_function("document.querySelector('#unit-list').innerText.includes('Enhedens tekst er gemt.')")
+    # expect() polls without eval, which the CSP forbids (wait_for_function would compile a string).
+    expect(page.locator("#unit-list")).to_contain_text("Enhedens tekst er gemt.")
     assert MeaningUnit.objects.get(pk=edited_id).text == "Lederen savner tid til at lede sine medarbejdere."
     assert "Lederen savner tid til at lede sine medarbejdere." in page.inner_text(f"#unit-{edited_id} .unit-text")
 

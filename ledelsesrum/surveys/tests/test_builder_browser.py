@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from ledelsesrum.studies.models import Study
 from ledelsesrum.surveys import builder
@@ -18,9 +19,8 @@ def test_reorder_and_remove_update_the_page_in_place(analyst, login_page, page, 
     page.evaluate("window.__notReloaded = true")
     tid01 = questionnaire.questions.get(code="TID01")
     page.click(f"#q-{tid01.pk} button:has-text('Flyt ned')")
-    page.wait_for_function(
-        f"document.querySelector('#q-{tid01.pk}').previousElementSibling?.textContent.includes('TID02')"
-    )
+    # expect() polls without eval, which the CSP forbids.
+    expect(page.locator(f"xpath=//*[@id='q-{tid01.pk}']/preceding-sibling::*[1]")).to_contain_text("TID02")
     assert page.evaluate("window.__notReloaded") is True
     assert list(tid01.section.questions.order_by("position").values_list("code", flat=True))[:2] == ["TID02", "TID01"]
 
