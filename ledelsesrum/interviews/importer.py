@@ -6,7 +6,9 @@ The web (upload → preview → confirm) and the command line (``import-notes``)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +29,7 @@ from .noteimport import (
     Candidate,
     NoteFileError,
     ParsedNoteFile,
+    Section,
     matches_for,
     read_note_file,
 )
@@ -91,8 +94,50 @@ class ImportPlan:
         return [f.error for f in self.files if f.error]
 
 
-def plan_import(study_id: int, files: Sequence[tuple[str, bytes]], user=None) -> ImportPlan:
-    """Parse every file, find its interview, and count what would be pseudonymised. Saves nothing."""
+Parser = Callable[[int, str], ParsedNoteFile]
+
+
+def _parse_key(codebook) -> str:
+    """What a parse depends on besides the bytes: the size limit and the sub-themes headings match."""
+    subthemes = [(s.id, s.label) for s in codebook.subthemes]
+    return hashlib.sha1(json.dumps([max_note_bytes(), subthemes], ensure_ascii=False).encode()).hexdigest()
+
+
+def staged_parser(token: str, codebook) -> Parser:
+    """Parse staged file ``index`` once: the result (or the Danish error) is kept with the upload
+    (``staging.save_result``) and read back by every later preview, the confirmation and the job.
+    A result made from other bytes, another codebook or another size limit is parsed again."""
+    key = _parse_key(codebook)
+
+    def parse(index: int, filename: str) -> ParsedNoteFile:
+        kept = staging.load_result(token, index, "notes")
+        if not (isinstance(kept, dict) and kept.get("key") == key and kept.get("filename") == filename):
+            try:
+                parsed = read_note_file(filename, staging.read(token, index), max_bytes=max_note_bytes(),
+                                        codebook=codebook)
+                kept = {"key": key, "filename": filename, "format": parsed.format,
+                        "encoding": parsed.encoding, "sections": [[s.theme_id, s.text] for s in parsed.sections]}
+            except NoteFileError as exc:
+                kept = {"key": key, "filename": filename, "error": str(exc)}
+            staging.save_result(token, index, "notes", kept)
+        if "error" in kept:
+            raise NoteFileError(kept["error"])
+        return ParsedNoteFile(Path(filename).name, kept["format"],
+                              [Section(theme, text) for theme, text in kept["sections"]], kept["encoding"])
+
+    return parse
+
+
+def plan_staged(study_id: int, token: str, filenames: Sequence[str], user=None) -> ImportPlan:
+    """:func:`plan_import` for a staged web upload, parsing each file once per upload."""
+    parse = staged_parser(token, codebook_for(study_id))
+    return plan_import(study_id, [(name, b"") for name in filenames], user=user, parse=parse)
+
+
+def plan_import(study_id: int, files: Sequence[tuple[str, bytes]], user=None, *, parse: Parser | None = None) -> ImportPlan:
+    """Parse every file, find its interview, and count what would be pseudonymised. Saves nothing.
+
+    ``parse(index, filename)`` replaces parsing ``files``' bytes (see :func:`plan_staged`)."""
     candidates = candidates_for(visible_interviews(study_id, user))
     register = load_register()
     table = load_table(study_id)
@@ -101,7 +146,10 @@ def plan_import(study_id: int, files: Sequence[tuple[str, bytes]], user=None) ->
     for index, (filename, data) in enumerate(files):
         plan = FilePlan(index, Path(filename).name)
         try:
-            plan.parsed = read_note_file(filename, data, max_bytes=max_note_bytes(), codebook=codebook)
+            if parse is not None:
+                plan.parsed = parse(index, filename)
+            else:
+                plan.parsed = read_note_file(filename, data, max_bytes=max_note_bytes(), codebook=codebook)
         except NoteFileError as exc:
             plan.error = str(exc)
         else:
@@ -129,6 +177,7 @@ def import_notes_job(params: dict, progress: Progress) -> dict:
     try:
         allowed = {i.pk: i for i in visible_interviews(study_id, user)}
         codebook = codebook_for(study_id)
+        parse_staged = staged_parser(token, codebook) if token else None
         parsed: list[tuple[dict, ParsedNoteFile, Interview]] = []
         for n, spec in enumerate(files, start=1):
             progress(n - 1, total, f"Læser {spec['filename']}")
@@ -138,10 +187,14 @@ def import_notes_job(params: dict, progress: Progress) -> dict:
                     f"{spec['filename']}: interviewet findes ikke i undersøgelsen, eller du har ikke "
                     "adgang til det. Intet er importeret."
                 )
-            data = staging.read(token, spec["index"]) if token else Path(spec["path"]).read_bytes()
             try:
-                parsed.append((spec, read_note_file(spec["filename"], data, max_bytes=max_note_bytes(),
-                                                    codebook=codebook), interview))
+                if parse_staged is not None:
+                    # The very parse the preview showed (kept with the upload), not a new one.
+                    note_file = parse_staged(int(spec["index"]), spec["filename"])
+                else:
+                    note_file = read_note_file(spec["filename"], Path(spec["path"]).read_bytes(),
+                                               max_bytes=max_note_bytes(), codebook=codebook)
+                parsed.append((spec, note_file, interview))
             except NoteFileError as exc:
                 raise JobError(f"{exc} Intet er importeret.") from exc
         register = load_register()

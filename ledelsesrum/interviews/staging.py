@@ -6,7 +6,10 @@ from pathlib import Path
 
 from ledelsesrum.lib.staging import Stager, valid_token
 
-__all__ = ["base_dir", "claim", "discard", "is_pending", "read", "stage", "sweep", "valid_token"]
+__all__ = [
+    "base_dir", "claim", "discard", "is_pending", "load_result", "read", "save_result", "stage", "sweep",
+    "valid_token",
+]
 
 _stager = Stager("interview-imports")
 stage = _stager.stage
@@ -15,6 +18,9 @@ claim = _stager.claim
 discard = _stager.discard
 is_pending = _stager.is_pending
 sweep = _stager.sweep
+# What was parsed from a staged file, kept with it (the preview does not parse again on reload).
+save_result = _stager.save_result
+load_result = _stager.load_result
 
 
 def base_dir() -> Path:

@@ -29,7 +29,7 @@ from ledelsesrum.studies.models import Study
 
 from . import staging
 from .forms import GuideForm, GuideQuestionForm, InterviewForm, NotesForm, NotesUploadForm
-from .importer import IMPORT_JOB, plan_import, visible_interviews
+from .importer import IMPORT_JOB, plan_staged, visible_interviews
 from .local_keys import TextView
 from .models import GuideQuestion, Interview, InterviewGuide, InterviewNote, PseudonymKey
 from .notes import TextInput, save_texts
@@ -377,9 +377,14 @@ def import_preview(request, study_id: int, token: str):
             return redirect("jobs:detail", pk=job.pk)
         messages.error(request, _("Filerne er ikke længere gemt. Vælg dem igen."))
         return redirect("interviews:import", study_id=study.pk)
+    if request.method == "POST" and request.POST.get("cancel"):
+        staging.discard(token)
+        audit.record("interviews.import.cancel", request=request, study_id=study.pk)
+        messages.success(request, _("Importen er annulleret, og filerne er slettet."))
+        return redirect("interviews:import", study_id=study.pk)
     filenames = info["filenames"]
-    plan = plan_import(study.pk, [(name, staging.read(token, i)) for i, name in enumerate(filenames)],
-                       user=request.user)
+    # Each file is parsed once per upload; later loads and the confirmation read the kept result.
+    plan = plan_staged(study.pk, token, filenames, user=request.user)
     interviews = list(visible_interviews(study.pk, request.user).order_by("leader__name", "id"))
     chosen: dict[int, int | None] = {f.index: f.interview_id for f in plan.files}
     problems: list[str] = []
@@ -395,6 +400,8 @@ def import_preview(request, study_id: int, token: str):
             return _confirm(request, study, token, plan, chosen)
     if not plan.ok:
         problems = plan.errors + problems
+        # A batch with an unreadable file can never be imported as it is: keep no personal data.
+        staging.discard(token)
     audit.record("interviews.import.preview", request=request, study_id=study.pk, files=len(plan.files),
                  errors=len(plan.errors))
     index = theme_index(codebook_for(study))
