@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "ledelsesrum.lib.middleware.PrivateResponseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ledelsesrum.lib.middleware.UploadTooLargeMiddleware",
+    "ledelsesrum.lib.middleware.DanishMethodNotAllowedMiddleware",
     # Axes must be last so that it sees the result of authentication.
     "axes.middleware.AxesMiddleware",
 ]

@@ -64,3 +64,20 @@ class PrivateResponseMiddleware:
         if "no-store" not in response.get("Cache-Control", ""):
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class DanishMethodNotAllowedMiddleware:
+    """Django's ``require_POST`` & co. answer 405 with an empty body; show the Danish page instead
+    (keeping the ``Allow`` header)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not getattr(response, "streaming", False) and not response.content:
+            page = render(request, "405.html", status=405)
+            if response.has_header("Allow"):
+                page["Allow"] = response["Allow"]
+            return page
+        return response
