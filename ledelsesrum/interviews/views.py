@@ -77,7 +77,8 @@ def register(request, study_id: int):
         note_count=Count("notes", filter=~Q(notes__text=""))
     )
     counts = {s: 0 for s in Interview.Status.values}
-    for row in interviews.values("status").annotate(n=Count("id")).order_by():
+    # Counted on the interviews alone: with the notes joined in, each note would count once.
+    for row in visible_interviews(study.pk, request.user).values("status").annotate(n=Count("id")).order_by():
         counts[row["status"]] = row["n"]
     status = request.GET.get("status", "")
     if status in Interview.Status.values:

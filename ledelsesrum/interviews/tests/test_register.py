@@ -29,6 +29,20 @@ def test_the_register_counts_by_status_and_filters(analyst_client, study, hanne,
 
 
 @pytest.mark.django_db
+def test_interviews_with_several_notes_are_counted_once(analyst_client, study, hanne, jens):
+    """Issue 12: "Gennemførte 358 / Alle (367)" for 81 done of 90 — the notes were counted."""
+    from ledelsesrum.interviews.models import InterviewNote
+
+    done = make_interview(study, hanne, status=Interview.Status.DONE)
+    for theme in ("", "1a", "3b", "2e"):
+        InterviewNote.objects.create(interview=done, kind="summary" if theme else "notes", theme_id=theme, text="Noter.")
+    make_interview(study, jens)
+    html = analyst_client.get(_register(study)).content.decode()
+    assert 'data-count="done">1<' in html and 'data-count="planned">1<' in html
+    assert "Alle (2)" in html
+
+
+@pytest.mark.django_db
 def test_an_analyst_plans_an_interview_for_an_interviewer(analyst_client, study, hanne, interviewer):
     response = analyst_client.post(reverse("interviews:create", kwargs={"study_id": study.pk}), {
         "leader": hanne.pk, "interviewer": interviewer.pk, "status": "planned",
