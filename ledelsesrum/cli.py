@@ -83,13 +83,23 @@ def waitress_options(host: str, port: int, threads: int = 8) -> dict:
     }
 
 
+def served_url(host: str, port: int) -> str:
+    """``http://host:port`` for a concrete address; "" for all interfaces (the name is unknown)."""
+    if host in {"0.0.0.0", "::", ""}:
+        return ""
+    return f"http://{'[' + host + ']' if ':' in host else host}:{port}"
+
+
 def serve_forever(host: str, port: int, threads: int = 8, worker: bool = True) -> None:
     import signal
 
+    from django.conf import settings
     from waitress import serve as waitress_serve
 
     from .wsgi import application
 
+    # Personal links follow the address the app is served at unless LEDELSESRUM_SITE_URL says otherwise.
+    settings.SERVED_URL = served_url(host, port)
     # SIGTERM must unwind through the finally below so the worker child is stopped too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     worker_process = None

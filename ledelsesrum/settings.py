@@ -257,8 +257,11 @@ else:
     # Console output without the personal links (they are credentials; see lib/mail.py).
     EMAIL_BACKEND = "ledelsesrum.lib.mail.RedactingConsoleBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("LEDELSESRUM_FROM_EMAIL", "ledelsesrum@localhost")
-# Absolute base for links in e-mails and link exports.
-SITE_URL = os.environ.get("LEDELSESRUM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute base for the personal links in e-mails and link exports. Unset, links follow the address
+# the analyst reached the app at (the request), else the address `ledelsesrum serve` listens on
+# (SERVED_URL, set by serve); with neither, exporting links is refused with a Danish message.
+SITE_URL = os.environ.get("LEDELSESRUM_SITE_URL", "").rstrip("/")
+SERVED_URL = ""
 
 LOGGING = {
     "version": 1,

@@ -33,11 +33,24 @@ class DistributionError(Exception):
     """An expected problem with a Danish message for the analyst."""
 
 
-def link_for(invitation: Invitation) -> str:
-    """The absolute personal link of an invitation (``settings.SITE_URL`` + ``/s/<token>/``)."""
+def site_url(base: str | None = None) -> str:
+    """Where the leaders open their links: ``LEDELSESRUM_SITE_URL`` when set, else ``base`` (the
+    address the analyst reached the app at), else the address ``serve`` listens on. Never a guess:
+    with none of them, :class:`DistributionError` says what to set."""
+    for candidate in (settings.SITE_URL, base, getattr(settings, "SERVED_URL", "")):
+        if candidate:
+            return candidate.rstrip("/")
+    raise DistributionError(_(
+        "Ledelsesrum kender ikke den adresse, lederne skal åbne deres links på. Sæt "
+        "LEDELSESRUM_SITE_URL (fx https://ledelsesrum.kommune.dk), og prøv igen."
+    ))
+
+
+def link_for(invitation: Invitation, base: str | None = None) -> str:
+    """The absolute personal link of an invitation (:func:`site_url` + ``/s/<token>/``)."""
     if not invitation.token:
         raise ValueError("the invitation has no token (round not launched or already closed)")
-    return settings.SITE_URL.rstrip("/") + reverse("surveys:respond", kwargs={"token": invitation.token})
+    return site_url(base) + reverse("surveys:respond", kwargs={"token": invitation.token})
 
 
 def _linkable(round: Round) -> QuerySet[Invitation]:
@@ -49,8 +62,9 @@ def _linkable(round: Round) -> QuerySet[Invitation]:
     )
 
 
-def links_csv(round: Round) -> bytes:
+def links_csv(round: Round, base: str | None = None) -> bytes:
     """The links of a round for mail merge: UTF-8 with BOM, ``;``-separated (Danish Excel)."""
+    site_url(base)  # refuse before writing anything
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(CSV_COLUMNS)
@@ -60,7 +74,7 @@ def links_csv(round: Round) -> bytes:
             csv_safe(leader.name),
             csv_safe(leader.email),
             csv_safe(invitation.unit.name if invitation.unit else ""),
-            link_for(invitation),
+            link_for(invitation, base),
         ])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -79,7 +93,9 @@ def recipients(round: Round, *, reminder: bool = False) -> QuerySet[Invitation]:
     return qs.filter(sent_at__isnull=True)
 
 
-def build_message(invitation: Invitation, *, reminder: bool = False, connection=None) -> EmailMultiAlternatives:
+def build_message(
+    invitation: Invitation, *, reminder: bool = False, connection=None, base: str | None = None,
+) -> EmailMultiAlternatives:
     round = invitation.round
     study = round.study
     questionnaire = answering.questionnaire_of(invitation)
@@ -87,7 +103,7 @@ def build_message(invitation: Invitation, *, reminder: bool = False, connection=
         "name": invitation.leader.name,
         "study": study,
         "round": round,
-        "link": link_for(invitation),
+        "link": link_for(invitation, base),
         "closes_on": round.closes_on,
         "reminder": reminder,
         "is_pilot": round.kind == Round.Kind.PILOT,
@@ -116,6 +132,7 @@ def send_invitations(
     reminder: bool = False,
     progress: ProgressFn | None = None,
     batch_size: int = BATCH_SIZE,
+    base: str | None = None,
 ) -> int:
     """Send invitations (or reminders) for a collecting round; returns the number sent.
 
@@ -125,6 +142,7 @@ def send_invitations(
     """
     if round.status != Round.Status.COLLECTING:
         raise DistributionError(_("Runden indsamler ikke svar; der kan ikke sendes invitationer."))
+    site_url(base)  # refuse before sending anything
     invitations = list(recipients(round, reminder=reminder).select_related("round__study"))
     total = len(invitations)
     if progress:
@@ -135,7 +153,7 @@ def send_invitations(
         connection.open()
         try:
             for batch in _batches(invitations, batch_size):
-                messages = [build_message(inv, reminder=reminder, connection=connection) for inv in batch]
+                messages = [build_message(inv, reminder=reminder, connection=connection, base=base) for inv in batch]
                 connection.send_messages(messages)
                 now = timezone.now()
                 ids = [inv.pk for inv in batch]
@@ -156,14 +174,16 @@ def send_invitations(
 
 
 def send_invitations_job(params: dict, progress) -> dict:
-    """Background job: ``{"round_id": int, "reminder": bool}``."""
+    """Background job: ``{"round_id": int, "reminder": bool, "base_url": str}`` (base_url: the
+    address the analyst used, for the links when LEDELSESRUM_SITE_URL is not set)."""
     from ..jobs.runner import JobError
 
     round = Round.objects.select_related("study").filter(pk=params.get("round_id")).first()
     if round is None:
         raise JobError(_("Runden findes ikke længere."))
     try:
-        sent = send_invitations(round, reminder=bool(params.get("reminder")), progress=progress)
+        sent = send_invitations(round, reminder=bool(params.get("reminder")), progress=progress,
+                                base=params.get("base_url") or None)
     except DistributionError as exc:
         raise JobError(str(exc)) from exc
     return {

@@ -52,6 +52,11 @@ def distribution_page(request, study_id: int):
     return render(request, "surveys/distribution/page.html", context)
 
 
+def _base(request) -> str:
+    """The address the analyst reached the app at (Host is checked against ALLOWED_HOSTS)."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
 @login_required
 def distribution_links(request, study_id: int):
     study = _study_for(request, study_id)
@@ -59,7 +64,11 @@ def distribution_links(request, study_id: int):
     if chosen is None:
         messages.error(request, _("Der er ingen runde at hente links fra."))
         return redirect("surveys:distribution", study_id=study.pk)
-    body = distribution.links_csv(chosen)
+    try:
+        body = distribution.links_csv(chosen, base=_base(request))
+    except distribution.DistributionError as exc:
+        messages.error(request, str(exc))
+        return redirect("surveys:distribution", study_id=study.pk)
     audit.record(
         "distribution.export_links", request=request, study_id=study.pk, round_id=chosen.pk,
         format="csv",
@@ -82,7 +91,8 @@ def distribution_send(request, study_id: int):
         messages.error(request, _("Runden indsamler ikke svar; der kan ikke sendes e-mails."))
         return redirect("surveys:distribution", study_id=study.pk)
     job = runner.enqueue(
-        SEND_JOB, {"round_id": chosen.pk, "reminder": reminder}, user=request.user, study_id=study.pk
+        SEND_JOB, {"round_id": chosen.pk, "reminder": reminder, "base_url": _base(request)},
+        user=request.user, study_id=study.pk,
     )
     audit.record(
         "distribution.send", request=request, study_id=study.pk, round_id=chosen.pk,

@@ -27,6 +27,12 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _site_address(settings):
+    # As an installation with LEDELSESRUM_SITE_URL set (test_site_address.py covers it unset).
+    settings.SITE_URL = "https://lr.example.dk"
+
+
 def collecting_round(n: int = 3, **round_fields):
     study = make_study()
     make_questionnaire(study)

@@ -23,6 +23,12 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _site_address(settings):
+    # As an installation with LEDELSESRUM_SITE_URL set (test_site_address.py covers it unset).
+    settings.SITE_URL = "https://lr.example.dk"
+
+
 def _invitation(study_name: str = "Ledelsesvilkår 2026"):
     study = make_study(name=study_name)
     make_questionnaire(study)
