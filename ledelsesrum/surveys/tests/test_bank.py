@@ -61,7 +61,9 @@ def test_every_one_of_the_19_subthemes_has_at_least_one_item():
 
 @needs_seeds
 def test_subtheme_labels_equal_the_seed_list():
-    assert load_bank().subthemes == seed_subthemes()
+    # The seed's one place name is made general: the bank is for any organisation (issue 12).
+    general = {code: label.replace("Holstebro Kommune", "organisationen") for code, label in seed_subthemes().items()}
+    assert load_bank().subthemes == general
     assert len(seed_subthemes()) == 19
 
 
