@@ -126,6 +126,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "ledelsesrum.accounts.context_processors.roles",
             ],
+            "builtins": ["ledelsesrum.lib.danish_dates"],
         },
     },
 ]

@@ -139,7 +139,7 @@ def export(request, study_id: int, format: str):
     audit.record("results.export", request=request, study_id=study.pk, round_id=round_.pk,
                  format=format)
     response = HttpResponse(body, content_type=content_type)
-    filename = f"resultater-undersoegelse-{study.pk}-runde-{round_.number}.{ext}"
+    filename = f"resultater-undersoegelse-{study.pk}-{round_.slug}.{ext}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

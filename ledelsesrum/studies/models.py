@@ -108,7 +108,9 @@ class Round(models.Model):
     results are released only when it is closed."""
 
     class Kind(models.TextChoices):
-        MAIN = "main", _("Undersøgelse")
+        # "Runde 1", "Pilottest 1" everywhere (pages, exports, file names): issue 12 found
+        # "Undersøgelse 1" beside "Runde 1" and a pilot downloaded as "runde-3".
+        MAIN = "main", _("Runde")
         PILOT = "pilot", _("Pilottest")
 
     class Status(models.TextChoices):
@@ -136,7 +138,17 @@ class Round(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.study} – {self.get_kind_display()} {self.number}"
+        return f"{self.study} – {self.label}"
+
+    @property
+    def label(self) -> str:
+        """"Runde 2" or "Pilottest 1"."""
+        return f"{self.get_kind_display()} {self.number}"
+
+    @property
+    def slug(self) -> str:
+        """For file names: "runde-2", "pilottest-1"."""
+        return f"{'pilottest' if self.kind == self.Kind.PILOT else 'runde'}-{self.number}"
 
     @property
     def is_open(self) -> bool:

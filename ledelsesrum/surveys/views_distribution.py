@@ -75,7 +75,7 @@ def distribution_links(request, study_id: int):
     )
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
-        f'attachment; filename="links-undersoegelse-{study.pk}-runde-{chosen.pk}.csv"'
+        f'attachment; filename="links-undersoegelse-{study.pk}-{chosen.slug}.csv"'
     )
     response["Cache-Control"] = "no-store"
     return response

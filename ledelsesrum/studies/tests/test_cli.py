@@ -31,7 +31,7 @@ def test_study_list_shows_studies_rounds_and_rates(cli, org, ready_study):
     result = cli("list")
     assert result.exit_code == 0, result.output
     assert f"{ready_study.pk}\tVilkår for ledelse 2026" in result.output
-    assert "Undersøgelse 1: Indsamler svar, 5 inviteret, svarprocent 0 %" in result.output
+    assert "Runde 1: Indsamler svar, 5 inviteret, svarprocent 0 %" in result.output
 
 
 @pytest.mark.django_db
