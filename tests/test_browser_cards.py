@@ -3,6 +3,7 @@ pile, edit its question and download the dialogue cards as a PDF that poppler ca
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
@@ -67,7 +68,8 @@ def test_a_finding_of_the_dialogue_edition_becomes_a_printed_dialogue_card(analy
     key = finding_card_key(study.pk, "1d")
     page = login_page("alice")
     page.goto(f"{live_server.url}/undersoegelser/{study.pk}/rapport/dialog/")
-    page.get_by_role("button", name="Læg fundet 1d Råderum og Indflydelse i kortbunken").click()
+    # The visible text starts the accessible name (axe: label-content-name-mismatch).
+    page.get_by_role("button", name=re.compile(r"^Læg i kortbunken\s*–\s*fundet 1d Råderum og Indflydelse$")).click()
     page.wait_for_url(f"**/undersoegelser/{study.pk}/rapport/dialog/#dialog-tema-1")
     assert "er lagt i kortbunken" in page.locator(".messages").inner_text()
     page.get_by_role("link", name="Kortbunken (dialogkort)").click()
