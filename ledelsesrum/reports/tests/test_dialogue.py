@@ -165,3 +165,23 @@ def test_the_cli_writes_the_dialogue_edition_and_refuses_docx(app, tmp_path):
     events = AuditEvent.objects.filter(action="report.download", detail__channel="cli")
     assert sorted(e.detail["format"] for e in events) == ["html", "pdf"]
     assert all(e.detail["edition"] == "dialogue" for e in events)
+
+
+def test_the_text_of_the_dialogue_page_does_not_run_together(analyst_client, scenario):
+    """Issue 12: scores of several scales read "… af 100Værdier …" when copied or read aloud."""
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.parts: list[str] = []
+
+        def handle_data(self, data):
+            self.parts.append(data)
+
+    body = analyst_client.get(reverse("reports:dialogue", kwargs={"study_id": scenario["study"].pk})).content.decode()
+    parser = Text()
+    parser.feed(body)
+    text = "".join(parser.parts)
+    assert "af 100" in text
+    assert not re.search(r"af 100\w", text)
