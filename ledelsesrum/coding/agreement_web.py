@@ -66,6 +66,23 @@ def draw_sample(study: Study, coder, *, fraction: float = DEFAULT_FRACTION, seed
     return list(SecondCoding.objects.filter(unit__study=study, coder=coder, code="").select_related("unit"))
 
 
+def empty_sample_reason(study: Study, coder) -> str:
+    """Why :func:`draw_sample` found nothing for ``coder``, in Danish (the real reason)."""
+    from django.utils.translation import gettext as _
+
+    coded = MeaningUnit.objects.filter(study=study).exclude(code="")
+    if not coded.exists():
+        return _("Der er ingen kodede enheder endnu. Kod nogle enheder først, og udtræk så en stikprøve.")
+    others = coded.exclude(coded_by=coder)
+    if not others.exists():
+        return _("Alle kodede enheder er kodet af %(coder)s selv, og ingen kan være enig med sig selv. "
+                 "Vælg en anden koder.") % {"coder": coder.get_username()}
+    if not roles.can_read_open_answers(coder) and not others.filter(interview_note__isnull=False).exists():
+        return _("De kodede enheder er åbne svar, som %(coder)s ikke må læse. Vælg en koder med rollen "
+                 "analytiker.") % {"coder": coder.get_username()}
+    return _("%(coder)s har allerede andenkodet alle de enheder, der kan udtrækkes.") % {"coder": coder.get_username()}
+
+
 def pending(study: Study, coder):
     """The coder's sampled units still to be coded, in text order."""
     return SecondCoding.objects.filter(unit__study=study, coder=coder, code="").select_related("unit")

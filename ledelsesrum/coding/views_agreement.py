@@ -84,7 +84,7 @@ def agreement_sample(request, study_id: int):
     if drawn:
         messages.success(request, _("%(n)s enheder er udtrukket til anden kodning.") % {"n": len(drawn)})
     else:
-        messages.error(request, _("Der er ingen kodede enheder at udtrække."))
+        messages.error(request, agreement_web.empty_sample_reason(study, coder))
     return redirect("coding:agreement", study_id=study.pk)
 
 

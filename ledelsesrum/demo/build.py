@@ -28,7 +28,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from ..accounts.roles import ADMINISTRATOR, ANALYST, BOARD_READER, grant
+from ..accounts.roles import ADMINISTRATOR, ANALYST, BOARD_READER, INTERVIEWER, grant
 from ..organisation.models import Leader, Unit
 from ..studies.models import Round, Study
 from .answers import AnswerModel, Profile
@@ -46,6 +46,8 @@ DEMO_USERS: dict[str, tuple[str, str]] = {
     "analytiker": (ANALYST, "analytiker: opsætning, resultater og åbne svar"),
     "direktion": (BOARD_READER, "direktion: læser de samlede resultater"),
     "admin": (ADMINISTRATOR, "administrator"),
+    # A second coder, so intercoder agreement can be tried on the demo (issue 12).
+    "interviewer": (INTERVIEWER, "interviewer: egne interviews og anden kodning (enighed)"),
 }
 
 STUDY_PURPOSE = (

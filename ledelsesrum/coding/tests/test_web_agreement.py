@@ -193,3 +193,12 @@ def test_board_readers_get_403_and_interviewers_only_reach_their_coding_page(boa
     response = client.get(url("agreement_code", study))
     assert response.status_code == 200 and "Der er ikke udtrukket enheder til dig." in response.content.decode()
     assert not SecondCoding.objects.exists()
+
+
+def test_an_empty_sample_says_the_real_reason(analyst_client, study, analyst):
+    """Issue 12: 751 coded units and "ingen kodede enheder at udtrække" — the only coder offered
+    had coded them all."""
+    response = analyst_client.post(url("agreement_sample", study), {"coder": analyst.pk, "percent": "20"}, follow=True)
+    body = response.content.decode()
+    assert "Alle kodede enheder er kodet af alice selv" in body
+    assert "Der er ingen kodede enheder at udtrække" not in body

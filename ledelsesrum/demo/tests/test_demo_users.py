@@ -1,4 +1,4 @@
-"""The demo's three logins: roles, and a password that stays the same across runs."""
+"""The demo's logins: roles, and a password that stays the same across runs."""
 
 import json
 
@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from ledelsesrum.accounts import roles
 from ledelsesrum.demo import build
+from ledelsesrum.studies.models import Study
 
 pytestmark = pytest.mark.django_db
 
@@ -36,3 +37,13 @@ def test_the_password_is_stable_across_runs_and_a_lost_file_gives_working_new_lo
     analyst = get_user_model().objects.get(username="analytiker")
     assert analyst.check_password(renewed.password)
     assert not analyst.check_password(first.password)
+
+
+def test_the_demo_has_a_second_coder_so_agreement_can_be_tried():
+    from ledelsesrum.coding import agreement_web
+
+    result = build.build_demo(seed=7, size=25)
+    study = Study.objects.get(pk=result.study_id)
+    coder = get_user_model().objects.get(username="interviewer")
+    assert agreement_web.eligible_coders(study).filter(pk=coder.pk).exists()
+    assert len(agreement_web.draw_sample(study, coder)) > 0
