@@ -52,9 +52,14 @@ def withheld_label(k: int) -> str:
 
 
 def stacked_bars(rows: Sequence[Row], band_labels: Sequence[str], *, title: str,
-                 k: int, width: int = 640) -> str:
-    """Horizontal 100 % bars, one per group; values are percentages per band."""
+                 k: int, width: int = 640, reverse: bool = False) -> str:
+    """Horizontal 100 % bars, one per group; values are percentages per band.
+
+    The first band is coloured as the good answer; for a reverse-worded item (agreeing is the bad
+    answer, e.g. "Jeg føler mig ofte stresset") the colours run the other way."""
     colours = THREE_BAND_COLOURS if len(band_labels) == 3 else FIVE_BAND_COLOURS
+    if reverse:
+        colours = list(reversed(colours))
     label_w, bar_h, gap, top = 170, 26, 10, 8
     legend_h = 24 * ((len(band_labels) + 2) // 3)
     plot_w = width - label_w - 10

@@ -77,6 +77,7 @@ def page_context(result: dict, by: str) -> dict[str, Any]:
             "chart": charts.stacked_bars(
                 chart_rows, item["band_labels"],
                 title=_("Fordeling af svar: %(text)s") % {"text": item["text"]}, k=ik,
+                reverse=bool(item.get("reverse")),
             ),
         })
     return {

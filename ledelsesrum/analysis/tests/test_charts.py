@@ -30,3 +30,30 @@ def test_a_withheld_group_is_a_labelled_gap_without_any_number():
 def test_score_bars_write_the_value_next_to_the_bar():
     svg = charts.score_bars([charts.Row("Alle", 62.5)], title="Score", k=5)
     assert ">62,5</text>" in svg
+
+
+def test_a_reverse_worded_item_colours_agreement_as_the_bad_answer():
+    """Issue 12: "Jeg føler mig ofte stresset" showed agreement in green."""
+    green, red = charts.THREE_BAND_COLOURS[0][0], charts.THREE_BAND_COLOURS[2][0]
+    rows = [charts.Row("Alle", [70.0, 20.0, 10.0])]
+    normal = charts.stacked_bars(rows, ["Enig", "Hverken", "Uenig"], title="t", k=5)
+    reverse = charts.stacked_bars(rows, ["Enig", "Hverken", "Uenig"], title="t", k=5, reverse=True)
+    first_fill = lambda svg: svg.split('<rect', 1)[1].split('fill="', 1)[1].split('"', 1)[0]  # noqa: E731
+    assert first_fill(normal) == green
+    assert first_fill(reverse) == red
+
+
+def test_the_results_page_explains_and_colours_the_reversed_item(board_client, db):
+    from django.urls import reverse
+
+    from .factories import suppression_scenario
+
+    scenario = suppression_scenario()
+    html = board_client.get(reverse("analysis:results", kwargs={"study_id": scenario["study"].pk})).content.decode()
+    blocks = html.split('<article class="result-block">')
+    r3 = next(b for b in blocks if "<h3>R3. " in b)  # R3 is reverse-scored in the factories
+    r1 = next(b for b in blocks if "<h3>R1. " in b)
+    assert "Vendt spørgsmål" in r3 and "Vendt spørgsmål" not in r1
+    red = charts.THREE_BAND_COLOURS[2][0]
+    fills = lambda block: re.findall(r'<rect[^>]*fill="(#[0-9a-f]{6})"', block)  # noqa: E731
+    assert fills(r3) and fills(r1) and fills(r3)[0] == red != fills(r1)[0]
