@@ -205,10 +205,22 @@ class _UnitIndex:
         self.by_key: dict[tuple[int | None, str], int] = {}
         self.by_name: dict[str, list[int]] = defaultdict(list)
         self.info: dict[int, tuple[int | None, str]] = {}
+        self.roots: list[str] = []
         for pk, name, parent_id in Unit.objects.values_list("id", "name", "parent_id"):
             self.by_key[(parent_id, name.casefold())] = pk
             self.by_name[name.casefold()].append(pk)
             self.info[pk] = (parent_id, name)
+            if parent_id is None:
+                self.roots.append(name)
+
+    def anchor(self, path: tuple[str, ...]) -> tuple[str, ...]:
+        """A path as a file writes it, from the top of the organisation. Files name units below the
+        organisation itself ("Børn og Unge > Dagtilbud Nord", docs/file-formats.md): when there is
+        one top unit and the path does not start with it, the path is read as below it — never as
+        a second organisation beside it (issue 12)."""
+        if not path or len(self.roots) != 1 or path[0].casefold() == self.roots[0].casefold():
+            return path
+        return (self.roots[0], *path)
 
     def path_of(self, unit_id: int) -> tuple[str, ...]:
         """The names from the root down to ``unit_id``, as spelled in the database."""
@@ -369,7 +381,7 @@ def _unit_path_for(row, has_path_columns: bool, units: _UnitIndex) -> tuple[tupl
         return (), ""
     if any(len(part) > 200 for part in path):
         return (), _("et enhedsnavn er længere end 200 tegn")
-    return path, ""
+    return units.anchor(path), ""
 
 
 def _decide(number, email, values, path, current, units) -> PlannedLeader:
@@ -461,7 +473,7 @@ def preview_staged(token: str, filename: str) -> LeaderPlan:
 
 def _apply(plan: LeaderPlan, progress: ProgressFn | None) -> None:
     units = _UnitIndex()
-    kinds = _kinds_for(plan.new_unit_paths)
+    kinds = _kinds_for(plan.new_unit_paths, top=units.roots[0] if len(units.roots) == 1 else None)
     # Create new units level by level so that each level knows its parents' ids.
     for depth in sorted({len(p) for p in plan.new_unit_paths}):
         level_paths = [p for p in plan.new_unit_paths if len(p) == depth and units.resolve(p) is None]
@@ -516,15 +528,17 @@ def _apply(plan: LeaderPlan, progress: ProgressFn | None) -> None:
         progress(done_before + total, done_before + total, _("Færdig"))
 
 
-def _kinds_for(paths: list[tuple[str, ...]]) -> dict[tuple[str, ...], str]:
+def _kinds_for(paths: list[tuple[str, ...]], top: str | None = None) -> dict[tuple[str, ...], str]:
     """First level of a path is a forvaltning, the last a tilbud, any level between an område.
-    A unit nobody sits below is a tilbud, whatever its depth."""
+    A unit nobody sits below is a tilbud, whatever its depth. Levels count from below ``top``
+    (the organisation's one top unit, which :meth:`_UnitIndex.anchor` put in front)."""
     parents = {p[:-1] for p in paths if len(p) > 1}
     kinds = {}
     for path in paths:
+        level = len(path) - (1 if top is not None and path[0].casefold() == top.casefold() else 0)
         if path not in parents:
             kinds[path] = Unit.Kind.TILBUD
-        elif len(path) == 1:
+        elif level <= 1:
             kinds[path] = Unit.Kind.FORVALTNING
         else:
             kinds[path] = Unit.Kind.OMRAADE

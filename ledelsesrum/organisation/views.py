@@ -158,6 +158,8 @@ def import_preview(request, token: str):
     return render(request, "organisation/import_preview.html", {
         "plan": plan, "counts": plan.counts, "token": token, "filename": info["filename"],
         "plan_digest": digest,
+        # Every new unit with its whole path, so a path read the wrong way shows before import.
+        "new_units": plan.new_unit_paths[:100], "more_units": max(0, len(plan.new_unit_paths) - 100),
         "preview_rows": plan.rows[:PREVIEW_ROWS], "errors": plan.row_errors[:500],
         "more_errors": max(0, len(plan.row_errors) - 500),
     })
