@@ -45,6 +45,13 @@ def _remember_privileges(sender, instance, **kwargs) -> None:
         return
     before = sender.objects.filter(pk=instance.pk).values(*_PRIVILEGES, "password").first()
     instance._audit_before = before
+    # Django re-hashing the same password at login (new iteration count) saves only the password
+    # after clearing the raw one; that is not a password change.
+    update_fields = kwargs.get("update_fields")
+    instance._audit_rehash = (
+        update_fields is not None and set(update_fields) == {"password"}
+        and getattr(instance, "_password", "set") is None
+    )
 
 
 @receiver(post_save, sender=User)
@@ -61,7 +68,7 @@ def _user_saved(sender, instance, created, **kwargs) -> None:
     changed = {f: getattr(instance, f) for f in _PRIVILEGES if before[f] != getattr(instance, f)}
     if changed:
         audit.record("user.privileges", obj=instance, target=instance.get_username(), **changed)
-    if before["password"] != instance.password:
+    if before["password"] != instance.password and not getattr(instance, "_audit_rehash", False):
         audit.record("user.password_change", obj=instance, target=instance.get_username())
 
 
