@@ -155,8 +155,9 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
-    "ledelsesrum.accounts.hashers.PBKDF2Hasher",  # 600,000 iterations (accounts/hashers.py)
-    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    # 600,000 iterations (accounts/hashers.py). Django's own PBKDF2 hasher is not listed: it has
+    # the same algorithm name, and ours verifies hashes of any iteration count.
+    "ledelsesrum.accounts.hashers.PBKDF2Hasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
