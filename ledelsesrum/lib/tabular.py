@@ -548,7 +548,30 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+def _below_title_rows(records: list[tuple[int, list[str]]], aliases) -> list[tuple[int, list[str]]]:
+    """Records from the real header on. HR exports often start with a title row ("Lederliste pr.
+    1. december", one filled cell) above the header: when the first filled row has at most one
+    cell and no two known column names, and one of the next five filled rows has two known column
+    names, that row is the header (issue 12: such files were refused as missing 'navn')."""
+    known = set(COLUMN_ALIASES if aliases is None else aliases)
+
+    def known_names(record: list[str]) -> int:
+        return sum(1 for cell in record if cell.strip() and canonical_key(cell, aliases) in known)
+
+    filled = [i for i, (_number, record) in enumerate(records[:40]) if any(cell.strip() for cell in record)]
+    if len(filled) < 2:
+        return records
+    first = records[filled[0]][1]
+    if sum(1 for cell in first if cell.strip()) > 1 or known_names(first) >= 2:
+        return records
+    for i in filled[1:6]:
+        if known_names(records[i][1]) >= 2:
+            return records[i:]
+    return records
+
+
 def _build_table(records: list[tuple[int, list[str]]], aliases, max_rows: int, fmt: str) -> Table:
+    records = _below_title_rows(records, aliases)
     it: Iterator[tuple[int, list[str]]] = iter(records)
     header_row, headers = 0, []
     for number, record in it:

@@ -213,3 +213,33 @@ def test_the_fast_xlsx_reader_agrees_with_openpyxl():
     ]
     assert fast.rows[0].values["dato"] == "2024-03-01"
     assert fast.rows[2].values["dato"] == "1900-01-07"
+
+
+def test_a_title_row_above_the_header_is_skipped_in_csv_and_xlsx():
+    """Issue 12: an HR export with a title row was refused as missing 'navn' and 'e-mail'."""
+    from ledelsesrum.lib.tabular import read_table
+
+    csv_bytes = ("Lederliste pr. 1. december 2026\n\nnavn;e-mail;enhed\n"
+                 "Mette Hansen;mette@kommune.dk;Skolen\nJens Ørsted;jens@kommune.dk;Plejehjemmet\n").encode()
+    table = read_table(csv_bytes, "ledere.csv")
+    assert table.headers == ["navn", "e-mail", "enhed"] and table.header_row == 3
+    assert [r.number for r in table.rows] == [4, 5]
+    assert table.rows[0].get("email") == "mette@kommune.dk"
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Ledere – Demo Kommune"])
+    sheet.append(["Navn", "E-mail", "Enhed"])
+    sheet.append(["Mette Hansen", "mette@kommune.dk", "Skolen"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    table = read_table(buffer.getvalue(), "ledere.xlsx")
+    assert table.header_row == 2 and [r.number for r in table.rows] == [3]
+    assert table.rows[0].get("name") == "Mette Hansen"
+
+
+def test_a_one_column_file_is_not_mistaken_for_a_title():
+    from ledelsesrum.lib.tabular import read_table
+
+    table = read_table(b"e-mail\nmette@kommune.dk\njens@kommune.dk\n", "ledere.csv")
+    assert table.headers == ["e-mail"] and table.header_row == 1 and len(table.rows) == 2
