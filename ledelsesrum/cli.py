@@ -196,7 +196,33 @@ def _register_context_commands() -> None:
 def main() -> None:
     setup_django()
     _register_context_commands()
-    app()
+    from .lib.cli_errors import danish
+
+    exceptions = _click_exceptions()
+    try:
+        code = app(standalone_mode=False)
+    except exceptions.UsageError as error:
+        # Wrong input on the command line: say it in Danish, with where to read more.
+        command = error.ctx.command_path if error.ctx is not None else "ledelsesrum"
+        typer.echo(f"Fejl: {danish(error.format_message())}", err=True)
+        typer.echo(f"Se '{command} --help'.", err=True)
+        sys.exit(error.exit_code)
+    except exceptions.ClickException as error:
+        typer.echo(f"Fejl: {danish(error.format_message())}", err=True)
+        sys.exit(error.exit_code)
+    except (getattr(exceptions, "Abort", KeyboardInterrupt), KeyboardInterrupt):
+        typer.echo("Afbrudt.", err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _click_exceptions():
+    """click's exception classes as typer uses them (typer 0.29 vendors click as typer._click)."""
+    try:
+        from typer._click import exceptions
+    except ImportError:  # a typer that uses the click package
+        from click import exceptions
+    return exceptions
 
 
 if __name__ == "__main__":
