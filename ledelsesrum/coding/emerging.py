@@ -28,6 +28,22 @@ class CandidateTheme:
     cohesion: float  # mean cosine of members to the centre
 
 
+def _distinct_examples(central_first: Sequence[str], n: int) -> tuple[str, ...]:
+    """The ``n`` most central texts, each wording once: several leaders saying the same thing
+    showed as one example three times (issue 12)."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for text in central_first:
+        key = " ".join(text.casefold().split()).rstrip(".!")
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(text)
+        if len(out) == n:
+            break
+    return tuple(out)
+
+
 def find_emerging(
     suggester: Suggester,
     texts: Sequence[str],
@@ -73,7 +89,7 @@ def find_emerging(
         out.append(
             CandidateTheme(
                 key_terms=tuple(terms.top_of_group([texts[i] for i in members], k=6)),
-                examples=tuple(texts[loose[r]] for r in order[:n_examples]),
+                examples=_distinct_examples([texts[loose[r]] for r in order], n_examples),
                 members=members,
                 cohesion=float(sims.mean()),
             )
