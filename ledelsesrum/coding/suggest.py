@@ -133,6 +133,19 @@ class Suggestion:
     reason: Reason = field(default_factory=Reason)
 
 
+def _log_softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def _over_all_codes(known: np.ndarray, classes: np.ndarray, n_codes: int) -> np.ndarray:
+    """A classifier's log-probabilities over its ``classes`` spread to every code: a code nobody has
+    confirmed gets the unit's lowest known log-probability, so its zero-shot score alone decides."""
+    out = np.repeat(known.min(axis=1, keepdims=True), n_codes, axis=1)
+    out[:, classes] = known
+    return out
+
+
 def _clip(text: str, n: int = 80) -> str:
     return text if len(text) <= n else text[: n - 1].rsplit(" ", 1)[0] + " …"
 
@@ -514,8 +527,7 @@ class Suggester:
             zero = (zero - mu) / sd
         else:
             zero = zero / self.config.temperature
-        zero = zero - zero.max(axis=1, keepdims=True)
-        return zero - np.log(np.exp(zero).sum(axis=1, keepdims=True))
+        return _log_softmax(zero)
 
     def _calibrated_share(self) -> float:
         from sklearn.model_selection import KFold
@@ -538,28 +550,18 @@ class Suggester:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)
                 model = self._new_model().fit(vectors[train], codes[train])
-            known = model.predict_log_proba(vectors[test])
-            block = np.repeat(known.min(axis=1, keepdims=True), len(self.codes), axis=1)
-            block[:, model.classes_] = known
-            held[test] = block
+            held[test] = _over_all_codes(model.predict_log_proba(vectors[test]), model.classes_, len(self.codes))
         rows = np.arange(len(codes))
         best, best_ll = 0.0, -np.inf
         for share in np.linspace(0.0, 0.9, 10):
-            mix = (1 - share) * log_zero + share * held
-            mix = mix - mix.max(axis=1, keepdims=True)
-            ll = float((mix[rows, codes] - np.log(np.exp(mix).sum(axis=1))).mean())
+            ll = float(_log_softmax((1 - share) * log_zero + share * held)[rows, codes].mean())
             if ll > best_ll + 1e-9:
                 best, best_ll = float(share), ll
         return best
 
     def _classifier_log_probs(self, texts: Sequence[str]) -> np.ndarray:
         classes, model = self._classifier  # type: ignore[misc]
-        known = model.predict_log_proba(l2_normalise(self._vectors_for(texts)))
-        # A code nobody has confirmed yet: the unit's lowest known log-probability, so that its
-        # zero-shot score alone decides whether it is suggested.
-        out = np.repeat(known.min(axis=1, keepdims=True), len(self.codes), axis=1)
-        out[:, classes] = known
-        return out
+        return _over_all_codes(model.predict_log_proba(l2_normalise(self._vectors_for(texts))), classes, len(self.codes))
 
     def probabilities(self, texts: Sequence[str], contexts: Sequence[Context | None] | None = None) -> np.ndarray:
         if contexts is not None and any(c is not None for c in contexts):
@@ -571,7 +573,7 @@ class Suggester:
         logits -= logits.max(axis=1, keepdims=True)
         share = self.classifier_share() if len(self._labelled) else 0.0
         if share:
-            log_zero = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+            log_zero = _log_softmax(logits)
             logits = (1 - share) * log_zero + share * self._classifier_log_probs(self._normalised(texts))
             logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)

@@ -18,12 +18,15 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ledelsesrum.accounts import audit
+from ledelsesrum.jobs.models import Job
 
 from .models import Study
+
+logger = logging.getLogger(__name__)
 
 
 def expired_studies(today: dt.date | None = None) -> QuerySet[Study]:
@@ -32,14 +35,7 @@ def expired_studies(today: dt.date | None = None) -> QuerySet[Study]:
     return Study.objects.filter(retention_until__isnull=False, retention_until__lt=today)
 
 
-logger = logging.getLogger(__name__)
-
-
 def _jobs_of(study: Study):
-    from django.db.models import Q
-
-    from ledelsesrum.jobs.models import Job
-
     round_ids = list(study.rounds.values_list("pk", flat=True))
     return Job.objects.filter(
         Q(study_id=study.pk) | Q(params__study_id=study.pk) | Q(params__round_id__in=round_ids)
@@ -89,9 +85,7 @@ def _remove_derived(study_id: int, files: set[Path], tokens: set[str]) -> dict[s
     for token in tokens:
         interview_staging.discard(token)
         import_staging.discard(token)
-    # In-memory vectors and suggesters of the study in this process.
-    for cache_name in ("_suggesters", "_statement_spaces"):
-        getattr(workspace, cache_name, {}).pop(study_id, None)
+    workspace.forget_suggester(study_id)  # its in-memory vectors in this process
     keep = list(MeaningUnit.objects.values_list("text", flat=True).distinct())
     for other in Study.objects.all():
         keep.extend(t for sub in codebook_for(other).subthemes for t in sub.anchor_texts)
@@ -107,7 +101,7 @@ def delete_study(study: Study, *, user=None, reason: str = "manual") -> dict[str
         files, tokens = _report_files(study_id, jobs), _staged_tokens(jobs)
         _, per_model = study.delete()
         counts = {label.split(".")[-1].lower(): n for label, n in per_model.items()}
-        counts["job"] = _jobs_of_ids([job.pk for job in jobs])
+        counts["job"] = Job.objects.filter(pk__in=[job.pk for job in jobs]).delete()[0]
         audit.record("study.delete", user=user, study_id=study_id, reason=reason,
                      name_length=name_length, deleted=counts)
     try:
@@ -119,13 +113,6 @@ def delete_study(study: Study, *, user=None, reason: str = "manual") -> dict[str
         audit.record("study.delete.derived", user=user, study_id=study_id, removed=derived)
     counts.update(derived)
     return counts
-
-
-def _jobs_of_ids(ids: list[int]) -> int:
-    from ledelsesrum.jobs.models import Job
-
-    deleted, _ = Job.objects.filter(pk__in=ids).delete()
-    return deleted
 
 
 def purge_expired(today: dt.date | None = None, *, user=None) -> list[int]:
