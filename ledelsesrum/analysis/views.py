@@ -79,9 +79,12 @@ def results(request, study_id: int):
         result = released_results(round_)
     except DisclosureError as exc:
         return _refused(request, study, exc)
-    context = presentation.page_context(result, request.GET.get("by", "area"))
+    context = presentation.page_context(
+        result, request.GET.get("by", "area"), scale=request.GET.get("skala", ""),
+        under=request.GET.get("under") or None, only_shown=request.GET.get("kun_viste") == "1",
+    )
     audit.record("results.view", request=request, study_id=study.pk, round_id=round_.pk,
-                 by=context["by"])
+                 by=context["by"], scale=context["scale_key"])
     context.update({
         "study": study,
         "round": round_,

@@ -49,8 +49,9 @@ def test_the_results_page_explains_and_colours_the_reversed_item(board_client, d
     from .factories import suppression_scenario
 
     scenario = suppression_scenario()
-    html = board_client.get(reverse("analysis:results", kwargs={"study_id": scenario["study"].pk})).content.decode()
-    blocks = html.split('<article class="result-block">')
+    html = board_client.get(reverse("analysis:results", kwargs={"study_id": scenario["study"].pk}),
+                            {"skala": "alle"}).content.decode()
+    blocks = html.split('<article class="result-block"')
     r3 = next(b for b in blocks if "<h3>R3. " in b)  # R3 is reverse-scored in the factories
     r1 = next(b for b in blocks if "<h3>R1. " in b)
     assert "Vendt spørgsmål" in r3 and "Vendt spørgsmål" not in r1

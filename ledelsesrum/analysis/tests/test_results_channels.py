@@ -85,7 +85,7 @@ def test_a_board_reader_sees_nothing_derivable_in_the_json_export(scenario, boar
 
 def test_the_page_shows_a_dash_and_a_reason_for_the_group_of_4(scenario, board_client):
     url = reverse("analysis:results", args=[scenario["study"].pk])
-    response = board_client.get(url, {"by": "unit"})
+    response = board_client.get(url, {"by": "unit", "skala": "alle"})
     assert response.status_code == 200
     html = response.content.decode()
     assert "Lilleskolen" in html
@@ -105,7 +105,7 @@ def test_the_page_shows_a_dash_and_a_reason_for_the_group_of_4(scenario, board_c
 
 def test_the_charts_draw_the_group_of_4_as_a_labelled_gap(scenario, board_client):
     url = reverse("analysis:results", args=[scenario["study"].pk])
-    html = board_client.get(url, {"by": "unit"}).content.decode()
+    html = board_client.get(url, {"by": "unit", "skala": "alle"}).content.decode()
     entries = [e for e in svg_desc_entries(html) if e.startswith("Lilleskolen:")]
     assert len(entries) == len(ITEMS) + 2
     for entry in entries:
