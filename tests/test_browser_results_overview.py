@@ -161,3 +161,29 @@ def test_a_reversed_question_is_coloured_and_explained_the_right_way_round(demo_
     plain = page.locator(f"#sp-{plain_item['code'].lower()}")
     expect(plain).not_to_contain_text("Vendt spørgsmål")
     assert plain.locator("svg rect").first.get_attribute("fill") == green
+
+
+def test_the_change_page_has_an_overview_jump_links_and_the_same_filters(demo_results, page):
+    url, demo = demo_results
+    page.goto(url + "udvikling/?by=unit")
+    full = _height(page)
+    overview = page.locator("table.change-overview")
+    expect(overview).to_be_visible()
+    rows = overview.locator("tbody tr")
+    titles = page.locator("article.result-block h2")
+    expect(rows).to_have_count(titles.count())
+    # A jump link leads to its scale, and back.
+    last_title = titles.last.inner_text()
+    overview.get_by_role("link", name=last_title, exact=True).click()
+    expect(titles.last).to_be_in_viewport()
+    page.locator("article.result-block").last.get_by_role("link", name="↑ Til overblikket").click()
+    expect(overview).to_be_in_viewport()
+    # One scale, only groups with figures: a fraction of the page.
+    page.select_option("#id_skala", index=1)
+    page.check("#id_kun_viste")
+    page.get_by_role("button", name="Vis").click()
+    expect(page.locator("article.result-block")).to_have_count(1)
+    expect(page.locator("#id_by")).to_have_value("unit")
+    assert _height(page) < full / 4, (_height(page), full)
+    assert page.locator('article.result-block td .suppressed').count() == 0
+    assert _axe_violations(page) == []

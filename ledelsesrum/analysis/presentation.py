@@ -267,8 +267,14 @@ def _figure_notes(cell: dict, k: int) -> dict[str, str]:
 # --- change between rounds ---------------------------------------------------------------------
 
 
-def change_context(table: dict, by: str) -> dict[str, Any]:
-    """One breakdown of the change table (``change.compare``) for the page, verdicts as text."""
+def change_context(table: dict, by: str, scale: str | None = None, under: str | None = None,
+                   only_shown: bool = False) -> dict[str, Any]:
+    """One breakdown of the change table (``change.compare``) for the page, verdicts as text.
+
+    As on the results page: an overview of every scale's overall change with jump links, one
+    scale or all, one part of the organisation (``under``), and groups without figures left out
+    (``only_shown``). Filters only leave out rows.
+    """
     from django.utils.formats import number_format
 
     from .change import VERDICT_ARROW, WITHHELD, verdict_text
@@ -277,6 +283,15 @@ def change_context(table: dict, by: str) -> dict[str, Any]:
     if by not in breakdowns or by not in BREAKDOWN_KEYS:
         by = "area"
     shown = {"total", by}
+    unit_groups = breakdowns["unit"]["groups"] if by == "unit" and "unit" in breakdowns else []
+    subtrees = subtree_choices(unit_groups)
+    if under not in {key for key, _label in subtrees}:
+        under = None
+    keep_keys = {g["key"] for g in _subtree(unit_groups, under)} if under else None
+    codes = [sc["code"] for sc in table["scales"]]
+    if scale not in codes:
+        scale = ""
+    hidden_keys: set[str] = set()
 
     def signed(value: float | None) -> str:
         if value is None:
@@ -290,10 +305,27 @@ def change_context(table: dict, by: str) -> dict[str, Any]:
         return "< 0,001" if p < 0.001 else number_format(p, 3)
 
     scales = []
-    for scale in table["scales"]:
+    overview = []
+    for one in table["scales"]:
+        total_row = next((r for r in one["rows"] if r["group_key"] == "total"), None)
+        overview.append({
+            "scale": one,
+            "delta_text": signed(total_row["delta"]) if total_row else "",
+            "verdict_label": verdict_text(total_row["verdict"]) if total_row else "",
+            "arrow": VERDICT_ARROW.get(total_row["verdict"], "") if total_row else "",
+            "verdict": total_row["verdict"] if total_row else None,
+        })
+        if scale and one["code"] != scale:
+            continue
         rows = []
-        for row in scale["rows"]:
+        for row in one["rows"]:
             if row["breakdown"] not in shown:
+                continue
+            if keep_keys is not None and row["breakdown"] == "unit" \
+                    and row["group_key"] not in keep_keys:
+                continue
+            if only_shown and row["group_key"] != "total" and row["delta"] is None:
+                hidden_keys.add(row["group_key"])
                 continue
             note = ""
             if row["verdict"] == WITHHELD:
@@ -312,6 +344,9 @@ def change_context(table: dict, by: str) -> dict[str, Any]:
                 "arrow": VERDICT_ARROW.get(row["verdict"], ""),
                 "note": note,
             })
-        scales.append({"scale": scale, "rows": rows})
+        scales.append({"scale": one, "rows": rows})
     choices = [(b["key"], b["label"]) for b in table["breakdowns"] if b["key"] in BREAKDOWN_KEYS]
-    return {"by": by, "choices": choices, "scales": scales}
+    return {"by": by, "choices": choices, "scales": scales, "overview": overview,
+            "scale_key": scale, "scale_choices": [(sc["code"], sc["title"]) for sc in table["scales"]],
+            "subtree_choices": subtrees, "under": under or "", "only_shown": only_shown,
+            "hidden_count": len(hidden_keys)}

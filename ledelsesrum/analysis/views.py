@@ -202,7 +202,10 @@ def change_view(request, study_id: int):
     except ChangeError as exc:
         context["error"] = str(exc)
         return render(request, "analysis/change.html", context)
-    page = presentation.change_context(table, request.GET.get("by", "area"))
+    page = presentation.change_context(
+        table, request.GET.get("by", "area"), scale=request.GET.get("skala", ""),
+        under=request.GET.get("under") or None, only_shown=request.GET.get("kun_viste") == "1",
+    )
     audit.record("results.change.view", request=request, study_id=study.pk, shown=True,
                  from_round_id=earlier.pk, to_round_id=later.pk, by=page["by"])
     context.update(page)

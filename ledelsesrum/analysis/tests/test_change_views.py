@@ -157,3 +157,33 @@ def test_the_cli_writes_the_change_table(two_rounds, tmp_path):
     res = CliRunner().invoke(app, ["results", "--study", str(study.pk), "--format", "json"])
     assert res.exit_code == 0 and json.loads(res.stdout)["round"]["number"] == 2
     assert AuditEvent.objects.filter(action="results.change.export", detail__channel="cli").exists()
+
+
+def test_the_page_has_an_overview_one_scale_at_a_time_and_leaves_out_groups_without_figures(
+        two_rounds, board_client):
+    from ledelsesrum.analysis import presentation
+
+    study, _r1, _r2 = two_rounds
+    table = change_for_study(study)
+    codes = [s["code"] for s in table["scales"]]
+    html = board_client.get(reverse("analysis:change", args=[study.pk])).content.decode()
+    overview = html.split('<table class="change-overview">', 1)[1].split("</table>", 1)[0]
+    assert overview.count("<tr>") == len(codes) + 1  # header + one row per scale
+    from ledelsesrum.analysis.change import verdict_text
+
+    total = next(r for r in table["scales"][0]["rows"] if r["group_key"] == "total")
+    assert verdict_text(total["verdict"]) in overview and total["verdict"] != WITHHELD
+    # One scale at a time.
+    one = presentation.change_context(table, "area", scale=codes[0])
+    assert [s["scale"]["code"] for s in one["scales"]] == [codes[0]]
+    assert len(presentation.change_context(table, "area")["scales"]) == len(codes)
+    # Lille has no figures in the change table: left out, and counted.
+    short = presentation.change_context(table, "area", only_shown=True)
+    assert all(r["group_key"] != "area:Lille" for s in short["scales"] for r in s["rows"])
+    blank = {r["group_key"] for s in table["scales"] for r in s["rows"]
+             if r["breakdown"] == "area" and r["delta"] is None}
+    assert "area:Lille" in blank
+    assert short["hidden_count"] == len(blank), blank
+    page = board_client.get(reverse("analysis:change", args=[study.pk]), {"kun_viste": "1"})
+    assert 'data-group="area:Lille"' not in page.content.decode()
+    assert f"{len(blank)} grupper uden tal er udeladt." in page.content.decode()
