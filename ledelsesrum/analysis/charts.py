@@ -5,7 +5,7 @@ shown, so a screen reader gets the numbers), text labels on the bars, a legend i
 colours with at least 4.5:1 contrast for the text drawn on them. Segments are separated by white
 gaps and labelled, so colour is never the only cue.
 
-A withheld group is drawn as a labelled gap ("Skjult – færre end k svar" or the reason given) and
+A withheld group is drawn as a labelled gap ("Skjult af hensyn til anonymiteten" or the reason given) and
 never with a value: the chart functions receive ``None`` for it and have nothing else to draw.
 """
 
@@ -15,8 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import count
 from xml.sax.saxutils import escape
-
-from django.utils.translation import gettext as _
 
 # (fill, text colour) pairs; every text colour has ≥ 4.5:1 contrast on its fill.
 THREE_BAND_COLOURS = [("#1d6b34", "#ffffff"), ("#e3e6ea", "#1b1f24"), ("#a4161a", "#ffffff")]
@@ -48,7 +46,14 @@ def _fmt(x: float, decimals: int = 0) -> str:
 
 
 def withheld_label(k: int) -> str:
-    return _("Skjult – færre end %(k)s svar") % {"k": k}
+    """The words for a withheld bar when the caller gives none: the results page's words.
+
+    Not "fewer than k answers": a group of 7 withheld so that a smaller one cannot be worked out
+    is published as n = 7 elsewhere, and the distinction itself would tell an attacker something
+    (analysis/results.py, reason codes)."""
+    from .results import R_WITHHELD, reason_text
+
+    return reason_text(R_WITHHELD, k)
 
 
 def stacked_bars(rows: Sequence[Row], band_labels: Sequence[str], *, title: str,
