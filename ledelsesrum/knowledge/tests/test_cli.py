@@ -56,3 +56,10 @@ def test_validate_reports_the_number_of_entries():
     result = run("knowledge", "validate")
     assert result.exit_code == 0
     assert "Vidensbasen er gyldig" in result.output
+
+
+def test_search_json_is_an_empty_list_when_nothing_matches():
+    result = run("knowledge", "search", "xqzv blorp", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.output) == []
+    assert "Ingen poster matcher" in run("knowledge", "search", "xqzv blorp").output

