@@ -180,12 +180,16 @@ def read_table(
     filename: str = "",
     *,
     aliases: dict[str, Iterable[str]] | None = None,
+    header_names: Iterable[str] = (),
     max_bytes: int | None = None,
     max_rows: int = MAX_ROWS,
 ) -> Table:
     """Read a CSV or XLSX file (bytes, a path or a binary file object) into a :class:`Table`.
 
     The format is decided by the content, not the name: an .xlsx renamed .csv is still read.
+    ``header_names`` are more headings (beyond the aliases) that a caller recognises, e.g. the
+    leader import's "Fornavn" and "Arbejdsmail": they count as known when the header is looked
+    for below a title row. They do not change the keys.
     """
     data, filename = _read_bytes(source, filename)
     limit = settings.MAX_UPLOAD_BYTES if max_bytes is None else max_bytes
@@ -199,10 +203,11 @@ def read_table(
         raise TabularError(_("Filen er tom. Vælg en CSV- eller Excel-fil (.xlsx) med en overskriftsrække og mindst én række."))
 
     kind = _sniff_kind(data)
+    known = frozenset(_compact(name) for name in header_names)
     if kind == "xlsx":
-        table = _read_xlsx(data, aliases, max_rows)
+        table = _read_xlsx(data, aliases, max_rows, known)
     elif kind == "csv":
-        table = _read_csv(data, aliases, max_rows)
+        table = _read_csv(data, aliases, max_rows, known)
     else:
         raise TabularError(kind)
     if not table.rows:
@@ -338,7 +343,7 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def _read_csv(data: bytes, aliases, max_rows: int) -> Table:
+def _read_csv(data: bytes, aliases, max_rows: int, known: frozenset[str] = frozenset()) -> Table:
     text, encoding = decode_text(data)
     text = text.lstrip("\ufeff")
     delimiter = sniff_delimiter(text)
@@ -357,7 +362,7 @@ def _read_csv(data: bytes, aliases, max_rows: int) -> Table:
               "Tjek at alle anførselstegn (\") er parvise, eller gem filen fra Excel igen.")
             % {"line": reader.line_num, "reason": _csv_reason(str(exc))}
         ) from exc
-    table = _build_table(records, aliases, max_rows, "csv")
+    table = _build_table(records, aliases, max_rows, "csv", known)
     table.encoding = encoding
     table.delimiter = delimiter
     return table
@@ -373,12 +378,12 @@ def _csv_reason(message: str) -> str:
     return _("ugyldig CSV")
 
 
-def _read_xlsx(data: bytes, aliases, max_rows: int) -> Table:
+def _read_xlsx(data: bytes, aliases, max_rows: int, known: frozenset[str] = frozenset()) -> Table:
     try:
         records = _xlsx_records_fast(data, max_rows + 1 + 1000)
     except Exception:  # noqa: BLE001 — anything unusual: let openpyxl read it, or explain why not
-        return _read_xlsx_openpyxl(data, aliases, max_rows)
-    return _build_table(records, aliases, max_rows, "xlsx")
+        return _read_xlsx_openpyxl(data, aliases, max_rows, known)
+    return _build_table(records, aliases, max_rows, "xlsx", known)
 
 
 # Excel's built-in number formats that show a date (ECMA-376 18.8.30).
@@ -503,7 +508,7 @@ def _fast_cell(c, shared: list[str], date_styles: set[int]) -> str:
     return _cell_text(number)
 
 
-def _read_xlsx_openpyxl(data: bytes, aliases, max_rows: int) -> Table:
+def _read_xlsx_openpyxl(data: bytes, aliases, max_rows: int, known: frozenset[str] = frozenset()) -> Table:
     import openpyxl
 
     try:
@@ -531,7 +536,7 @@ def _read_xlsx_openpyxl(data: bytes, aliases, max_rows: int) -> Table:
             ) from exc
     finally:
         workbook.close()
-    return _build_table(records, aliases, max_rows, "xlsx")
+    return _build_table(records, aliases, max_rows, "xlsx", known)
 
 
 def _cell_text(value: object) -> str:
@@ -548,15 +553,22 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _below_title_rows(records: list[tuple[int, list[str]]], aliases) -> list[tuple[int, list[str]]]:
+def _compact(text: object) -> str:
+    return normalise_header(text).replace(" ", "")
+
+
+def _below_title_rows(records: list[tuple[int, list[str]]], aliases,
+                      header_names: frozenset[str] = frozenset()) -> list[tuple[int, list[str]]]:
     """Records from the real header on. HR exports often start with a title row ("Lederliste pr.
     1. december", one filled cell) above the header: when the first filled row has at most one
     cell and no two known column names, and one of the next five filled rows has two known column
-    names, that row is the header (issue 12: such files were refused as missing 'navn')."""
+    names, that row is the header (issue 12: such files were refused as missing 'navn').
+    Known names are the aliases' and ``header_names`` (compacted with :func:`_compact`)."""
     known = set(COLUMN_ALIASES if aliases is None else aliases)
 
     def known_names(record: list[str]) -> int:
-        return sum(1 for cell in record if cell.strip() and canonical_key(cell, aliases) in known)
+        return sum(1 for cell in record if cell.strip() and (
+            canonical_key(cell, aliases) in known or _compact(cell) in header_names))
 
     filled = [i for i, (_number, record) in enumerate(records[:40]) if any(cell.strip() for cell in record)]
     if len(filled) < 2:
@@ -570,8 +582,9 @@ def _below_title_rows(records: list[tuple[int, list[str]]], aliases) -> list[tup
     return records
 
 
-def _build_table(records: list[tuple[int, list[str]]], aliases, max_rows: int, fmt: str) -> Table:
-    records = _below_title_rows(records, aliases)
+def _build_table(records: list[tuple[int, list[str]]], aliases, max_rows: int, fmt: str,
+                 header_names: frozenset[str] = frozenset()) -> Table:
+    records = _below_title_rows(records, aliases, header_names)
     it: Iterator[tuple[int, list[str]]] = iter(records)
     header_row, headers = 0, []
     for number, record in it:

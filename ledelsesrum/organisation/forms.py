@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from .columns import FIELDS, ColumnMapping
 from .models import Leader, Unit
 from .tree import unit_paths
 
@@ -120,3 +121,55 @@ class LeaderFilterForm(forms.Form):
         levels = Leader.objects.exclude(level="").values_list("level", flat=True).distinct()
         self.fields["area"].choices = [("", _("Alle")), *((a, a) for a in sorted(areas, key=str.casefold))]
         self.fields["level"].choices = [("", _("Alle")), *((v, v) for v in sorted(levels, key=str.casefold))]
+
+
+class ColumnMappingForm(forms.Form):
+    """The preview's column step: for every field of the register, the file column that feeds it.
+
+    One ``<select>`` per field (``column_<field>``), its options the file's headings (by column
+    number, so two similar headings cannot be confused) and "ikke brugt". A column may feed one
+    field only, and the name comes either from one column or from first and last name.
+    """
+
+    NOT_USED = ""
+
+    def __init__(self, mapping: ColumnMapping, examples: dict[int, str] | None = None, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # the labels head the rows of a table
+        super().__init__(*args, **kwargs)
+        self.mapping_in = mapping
+        self.examples = examples or {}
+        self.mapping: ColumnMapping | None = None
+        choices = [(self.NOT_USED, _("— ikke brugt —"))] + [
+            (str(index), header) for index, header in enumerate(mapping.headers) if header
+        ]
+        for f in FIELDS:
+            index = mapping.index(f.key)
+            self.fields[f"column_{f.key}"] = forms.ChoiceField(
+                label=f.label, required=False, choices=choices,
+                initial=self.NOT_USED if index is None else str(index),
+            )
+
+    NOTES = {"name": _("(skal med – eller fornavn og efternavn)"), "email": _("(skal med)")}
+
+    def rows(self) -> list[tuple[forms.BoundField, str, str]]:
+        """(select, example from the file, note such as "skal med") per field, for the template."""
+        result = []
+        for f in FIELDS:
+            bound = self[f"column_{f.key}"]
+            value = str(bound.value() or "")
+            example = self.examples.get(int(value), "") if value.isdigit() else ""
+            result.append((bound, example, self.NOTES.get(f.key, "")))
+        return result
+
+    def clean(self):
+        cleaned = super().clean()
+        choices = {}
+        for f in FIELDS:
+            value = cleaned.get(f"column_{f.key}") or self.NOT_USED
+            choices[f.key] = None if value == self.NOT_USED else int(value)
+        mapping = ColumnMapping(headers=self.mapping_in.headers).with_choices(choices)
+        conflicts = mapping.conflicts()
+        if conflicts:
+            raise forms.ValidationError(conflicts)
+        self.mapping = mapping
+        return cleaned

@@ -13,8 +13,11 @@ A web upload is parsed once (``staging.read_table`` keeps the table next to the 
 preview plans from that table, and the confirmation carries the preview's
 :meth:`ValidationReport.digest`, so the job imports exactly the plan that was shown or nothing.
 
-The column layout is documented in ``docs/file-formats.md``. A cell left empty keeps the value an
-existing leader already has; a column that is missing from the file changes nothing.
+Which column feeds which field is a :class:`~.columns.ColumnMapping`: recognised from the
+headings ("Fornavn" + "Efternavn", "Arbejdsmail" …, ``data/column_synonyms.yaml``) unless the
+analyst or ``--column`` chose otherwise. The column layout is documented in
+``docs/file-formats.md``. A cell left empty keeps the value an existing leader already has; a
+column that is missing from the file changes nothing.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from django.utils.translation import gettext as _
 from ledelsesrum.lib.tabular import Table, TabularError, read_table
 
 from . import staging
+from .columns import ColumnMapping, header_names, suggest_mapping
 from .models import Leader, Unit
 
 ProgressFn = Callable[..., None]
@@ -174,6 +178,11 @@ class PlannedLeader:
 @dataclass
 class LeaderPlan(ValidationReport):
     headers: list[str] = field(default_factory=list)
+    # Field key → the heading that feeds it (ColumnMapping.to_data), part of the digest.
+    columns: dict[str, str] = field(default_factory=dict)
+    # The columns do not give the required fields (or contradict each other): choosing other
+    # columns may make the file importable, so a staged upload is kept.
+    needs_columns: bool = False
     ignored_columns: list[str] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
     row_errors: list[RowError] = field(default_factory=list)
@@ -243,25 +252,28 @@ class _UnitIndex:
         return parent
 
 
-def plan_leader_import(table: Table, progress: ProgressFn | None = None, phases: int = 1) -> LeaderPlan:
+def plan_leader_import(
+    table: Table, progress: ProgressFn | None = None, phases: int = 1, *,
+    columns: ColumnMapping | None = None,
+) -> LeaderPlan:
     """Validate every row and decide create/update; reads the database, writes nothing.
 
-    ``phases`` = 2 when writing follows, so that checking fills the first half of the bar.
+    ``columns`` says which column feeds which field (default: the columns recognised from the
+    headings). ``phases`` = 2 when writing follows, so that checking fills the first half of the bar.
     """
-    plan = LeaderPlan(headers=list(table.headers), total_rows=len(table.rows))
-    columns = table.columns
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    if missing:
-        found = ", ".join(h for h in table.headers if h) or _("ingen")
-        plan.file_errors.append(
-            _("Filen mangler kolonnen/kolonnerne %(missing)s. Fundne kolonner: %(found)s. "
-              "Overskriftsrækken skal mindst have 'navn' og 'e-mail'.")
-            % {"missing": ", ".join(f"'{COLUMN_LABELS[c]}'" for c in missing), "found": found}
-        )
+    mapping = suggest_mapping(table.headers) if columns is None else columns
+    plan = LeaderPlan(headers=list(table.headers), total_rows=len(table.rows), columns=mapping.to_data())
+    if mapping.headers != tuple(table.headers):
+        plan.file_errors.append(columns_changed_message())
+        plan.needs_columns = True
         return plan
-    plan.ignored_columns = [
-        h for h, k in zip(table.headers, table.keys, strict=True) if h and k not in KNOWN_COLUMNS
-    ]
+    problems = mapping.problems()
+    if problems:
+        plan.file_errors.extend(problems)
+        plan.needs_columns = True
+        return plan
+    plan.ignored_columns = mapping.ignored_headers()
+    rows = mapping.apply(table)
 
     # Existing leaders by e-mail, case-insensitively; values only, for speed.
     existing: dict[str, dict[str, Any]] = {}
@@ -272,10 +284,10 @@ def plan_leader_import(table: Table, progress: ProgressFn | None = None, phases:
     first_row_of_email: dict[str, list[int]] = defaultdict(list)
     planned_by_row: dict[int, PlannedLeader] = {}
     errors_by_row: dict[int, list[str]] = {}
-    has_path_columns = "forvaltning" in columns
-    total = len(table.rows)
+    has_path_columns = mapping.index("forvaltning") is not None
+    total = len(rows)
 
-    for index, row in enumerate(table.rows, start=1):
+    for index, row in enumerate(rows, start=1):
         messages = list(row.problems)
         values: dict[str, Any] = {}
 
@@ -412,6 +424,27 @@ class LeaderPlanChanged(LeaderImportFailed):
     """The plan made now is not the one the user saw in the preview; nothing was imported."""
 
 
+def columns_changed_message() -> str:
+    return _("Kolonnevalget passer ikke til filens kolonner (filen er ændret). Intet er importeret. "
+             "Vælg filen igen.")
+
+
+def _mapping_for(table: Table, columns: ColumnMapping | dict | None) -> ColumnMapping | None:
+    """The mapping to plan with: recognised (None), given, or kept as data (None if stale)."""
+    if columns is None or isinstance(columns, ColumnMapping):
+        return columns if columns is not None else suggest_mapping(table.headers)
+    return ColumnMapping.from_data(columns, table.headers)
+
+
+def read_leader_file(source: bytes | str | Path, filename: str = "") -> Table:
+    """A leader file as a table; the recognised headings help find the header below a title row.
+    Raises :class:`LeaderImportFailed` for a file that cannot be read."""
+    try:
+        return read_table(source, filename, header_names=header_names())
+    except TabularError as exc:
+        raise LeaderImportFailed(LeaderPlan(file_errors=[exc.message])) from exc
+
+
 def plan_changed_message() -> str:
     return _("Lederne, enhederne eller filen er ændret, siden forhåndsvisningen blev vist, så "
              "importen ville ikke gøre præcis det, der blev vist. Intet er importeret.")
@@ -420,27 +453,31 @@ def plan_changed_message() -> str:
 def import_leaders(
     source: bytes | str | Path | Table, filename: str = "", *, dry_run: bool = False,
     progress: ProgressFn | None = None, expected_plan: str = "",
+    columns: ColumnMapping | dict[str, str] | None = None,
 ) -> LeaderPlan:
     """Read, validate and (unless ``dry_run``) import a leader file, all or nothing.
 
     The one entry point of the command line, the background job and the benchmark. Returns the
     plan; raises :class:`LeaderImportFailed` when there is any error (nothing is written then).
     ``source`` may be a table already read (a staged upload: :func:`read_staged`).
+    ``columns`` is the column mapping (or its :meth:`~.columns.ColumnMapping.to_data`, as kept in
+    the session or a job); None uses the columns recognised from the headings.
     With ``expected_plan`` (the :meth:`~ValidationReport.digest` of the plan shown in the
     preview) a plan that differs raises :class:`LeaderPlanChanged` instead of being imported.
     """
-    try:
-        table = source if isinstance(source, Table) else read_table(source, filename)
-    except TabularError as exc:
-        raise LeaderImportFailed(LeaderPlan(file_errors=[exc.message])) from exc
+    table = source if isinstance(source, Table) else read_leader_file(source, filename)
+    mapping = _mapping_for(table, columns)
+    if mapping is None:
+        raise LeaderImportFailed(LeaderPlan(headers=list(table.headers), total_rows=len(table.rows),
+                                            file_errors=[columns_changed_message()], needs_columns=True))
     if dry_run:
-        plan = plan_leader_import(table, progress)
+        plan = plan_leader_import(table, progress, columns=mapping)
         if not plan.ok:
             raise LeaderImportFailed(plan)
         return plan
     with transaction.atomic():
         # Planning inside the transaction keeps the decision and the writes consistent.
-        plan = plan_leader_import(table, progress, phases=2)
+        plan = plan_leader_import(table, progress, phases=2, columns=mapping)
         if not plan.ok:
             raise LeaderImportFailed(plan)
         if expected_plan and plan.digest() != expected_plan:
@@ -460,15 +497,46 @@ def read_staged(token: str, filename: str) -> Table:
     """A staged web upload as a table, parsed once (``staging.read_table``).
     Raises :class:`LeaderImportFailed` for a file that cannot be read."""
     try:
-        return staging.read_table(token, filename)
+        return staging.read_table(token, filename, header_names=header_names())
     except TabularError as exc:
         raise LeaderImportFailed(LeaderPlan(file_errors=[exc.message])) from exc
 
 
-def preview_staged(token: str, filename: str) -> LeaderPlan:
-    """The preview of a staged upload: its kept table planned against the database as it is now.
+def preview_staged(token: str, filename: str, columns: dict[str, str] | None = None) -> LeaderPlan:
+    """The preview of a staged upload: its kept table planned against the database as it is now,
+    with the columns chosen for it (``columns``, None: recognised).
     Raises :class:`LeaderImportFailed` when there is any error."""
-    return import_leaders(read_staged(token, filename), filename, dry_run=True)
+    return import_leaders(read_staged(token, filename), filename, dry_run=True, columns=columns)
+
+
+@dataclass
+class StagedPreview:
+    """What the preview page shows of a staged upload."""
+
+    plan: LeaderPlan
+    table: Table | None            # None when the file cannot be read
+    mapping: ColumnMapping | None  # the columns the plan used (None: file unreadable)
+    keep: bool                     # the upload stays staged: it can be confirmed or mapped again
+
+
+def preview_upload(token: str, filename: str, columns: dict[str, str] | None = None) -> StagedPreview:
+    """The preview of a staged upload, and whether to keep it.
+
+    A file with errors can never be imported as it is, so its personal data is not kept — except
+    when choosing other columns may be what it needs: the required fields are not mapped, or
+    the analyst chose the columns by hand (``columns``) and may want to choose again.
+    """
+    try:
+        table = read_staged(token, filename)
+    except LeaderImportFailed as exc:
+        return StagedPreview(plan=exc.plan, table=None, mapping=None, keep=False)
+    mapping = _mapping_for(table, columns) or suggest_mapping(table.headers)
+    try:
+        plan = import_leaders(table, filename, dry_run=True, columns=mapping)
+    except LeaderImportFailed as exc:
+        plan = exc.plan
+    keep = plan.ok or plan.needs_columns or columns is not None
+    return StagedPreview(plan=plan, table=table, mapping=mapping, keep=keep)
 
 
 def _apply(plan: LeaderPlan, progress: ProgressFn | None) -> None:
@@ -575,7 +643,8 @@ def import_leaders_job(params: dict, progress) -> dict:
     filename = params.get("filename", "")
     try:
         source = read_staged(token, filename) if token else Path(params["path"])
-        plan = import_leaders(source, filename, progress=progress, expected_plan=params.get("plan", ""))
+        plan = import_leaders(source, filename, progress=progress, expected_plan=params.get("plan", ""),
+                              columns=params.get("columns"))
     except LeaderPlanChanged as exc:
         raise JobError(plan_changed_message() + " " + _("Vælg filen igen, og se den nye forhåndsvisning.")) from exc
     except LeaderImportFailed as exc:

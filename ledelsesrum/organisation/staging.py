@@ -39,16 +39,17 @@ def path_for(token: str) -> Path:
     return _stager.path(token, 0)
 
 
-def read_table(token: str, filename: str = "") -> tabular.Table:
+def read_table(token: str, filename: str = "", *, header_names: Iterable[str] = ()) -> tabular.Table:
     """The staged upload as a table, parsed only the first time.
 
     Later calls read the kept table back, as long as it was made from the bytes staged now;
     when it is missing, damaged or of another version, the file is parsed again (and kept again).
+    ``header_names`` as for ``tabular.read_table`` (the leader import's recognised headings).
     Raises ``TabularError`` like ``tabular.read_table`` (nothing is kept then).
     """
     table = tabular.Table.from_data(_stager.load_result(token, 0, TABLE_RESULT))
     if table is not None:
         return table
-    table = tabular.read_table(path_for(token), filename)
+    table = tabular.read_table(path_for(token), filename, header_names=header_names)
     _stager.save_result(token, 0, TABLE_RESULT, table.to_data())
     return table

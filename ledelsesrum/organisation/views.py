@@ -18,8 +18,9 @@ from ..accounts import audit, roles
 from ..jobs import runner
 from ..jobs.models import Job
 from . import staging
-from .forms import LeaderFilterForm, LeaderForm, UnitForm, UploadForm
-from .importer import LeaderImportFailed, preview_staged
+from .columns import first_values, summary
+from .forms import ColumnMappingForm, LeaderFilterForm, LeaderForm, UnitForm, UploadForm
+from .importer import LeaderImportFailed, StagedPreview, preview_staged, preview_upload
 from .models import Leader, Unit
 from .tree import subtree_ids, unit_paths, unit_tree
 
@@ -136,20 +137,32 @@ def import_preview(request, token: str):
     if request.method == "POST":
         if request.POST.get("cancel"):
             return _cancel(request, token)
+        if request.POST.get("step") == "columns":
+            return _choose_columns(request, token, info)
         return _confirm(request, token, info)
     if not staging.is_pending(token):
-        job = _job_for(token)
-        if job is not None:
-            return redirect("jobs:detail", pk=job.pk)
-        messages.error(request, _("Filen er ikke længere gemt. Vælg den igen."))
-        return redirect("organisation:import")
-    try:
-        # Parsed once per upload (the table is kept with it); planned against the database now.
-        plan = preview_staged(token, info["filename"])
-    except LeaderImportFailed as exc:
-        plan = exc.plan
+        return _gone(request, token)
+    # Parsed once per upload (the table is kept with it); planned against the database now.
+    return _show_preview(request, token, info, preview_upload(token, info["filename"], info.get("columns")))
+
+
+def _gone(request, token: str):
+    job = _job_for(token)
+    if job is not None:
+        return redirect("jobs:detail", pk=job.pk)
+    messages.error(request, _("Filen er ikke længere gemt. Vælg den igen."))
+    return redirect("organisation:import")
+
+
+def _show_preview(request, token: str, info: dict, preview: StagedPreview,
+                  form: ColumnMappingForm | None = None):
+    plan = preview.plan
+    if not preview.keep:
         # A file with errors can never be imported as it is: do not keep its personal data.
         staging.discard(token)
+        form = None
+    elif form is None and preview.mapping is not None:
+        form = ColumnMappingForm(preview.mapping, first_values(preview.table))
     digest = plan.digest() if plan.ok else ""
     if digest and info.get("plan") != digest:
         _remember_plan(request, token, digest)
@@ -157,12 +170,48 @@ def import_preview(request, token: str):
                  errors=len(plan.row_errors) + len(plan.file_errors))
     return render(request, "organisation/import_preview.html", {
         "plan": plan, "counts": plan.counts, "token": token, "filename": info["filename"],
-        "plan_digest": digest,
+        "plan_digest": digest, "column_form": form, "mapping": preview.mapping,
+        "mapping_summary": summary(preview.mapping) if preview.mapping else [],
+        "name_source": preview.mapping.source_of("name") if preview.mapping and preview.mapping.name_from_parts else "",
+        "columns_chosen": bool(info.get("columns")),
         # Every new unit with its whole path, so a path read the wrong way shows before import.
         "new_units": plan.new_unit_paths[:100], "more_units": max(0, len(plan.new_unit_paths) - 100),
         "preview_rows": plan.rows[:PREVIEW_ROWS], "errors": plan.row_errors[:500],
         "more_errors": max(0, len(plan.row_errors) - 500),
     })
+
+
+def _choose_columns(request, token: str, info: dict):
+    """The column step: keep the columns the analyst chose (or go back to the recognised ones)
+    for this upload, and show the preview again from the kept table — nothing is uploaded or
+    parsed again."""
+    if not staging.is_pending(token):
+        return _gone(request, token)
+    if request.POST.get("reset"):
+        _remember_columns(request, token, None)
+        messages.success(request, _("Forhåndsvisningen bruger igen de genkendte kolonner."))
+        return redirect("organisation:import_preview", token=token)
+    preview = preview_upload(token, info["filename"], info.get("columns"))
+    if preview.mapping is None:  # the file cannot be read: show why
+        return _show_preview(request, token, info, preview)
+    form = ColumnMappingForm(preview.mapping, first_values(preview.table), data=request.POST)
+    if not form.is_valid():
+        return _show_preview(request, token, info, preview, form)
+    _remember_columns(request, token, form.mapping.to_data())
+    audit.record("organisation.import.columns", request=request, columns=sorted(form.mapping.to_data()))
+    messages.success(request, _("Kolonnevalget er gemt, og forhåndsvisningen er opdateret."))
+    return redirect("organisation:import_preview", token=token)
+
+
+def _remember_columns(request, token: str, columns: dict | None) -> None:
+    """The columns chosen for this upload (None: the recognised ones). The plan shown before is
+    forgotten, so that a confirmation must come from the preview made with these columns."""
+    imports = _staged(request)
+    entry = {k: v for k, v in imports[token].items() if k not in ("columns", "plan")}
+    if columns is not None:
+        entry["columns"] = columns
+    imports[token] = entry
+    request.session[SESSION_KEY] = imports
 
 
 def _job_for(token: str) -> Job | None:
@@ -188,7 +237,7 @@ def _remember_plan(request, token: str, digest: str) -> None:
 def _plan_changed(token: str, info: dict, shown: str) -> bool:
     """True when the plan made now is not the one ``shown`` in the preview."""
     try:
-        return preview_staged(token, info["filename"]).digest() != shown
+        return preview_staged(token, info["filename"], info.get("columns")).digest() != shown
     except LeaderImportFailed:
         return True
 
@@ -210,8 +259,10 @@ def _confirm(request, token: str, info: dict):
             return redirect("jobs:detail", pk=job.pk)
         messages.error(request, _("Importen er allerede sat i gang eller filen er udløbet. Vælg filen igen."))
         return redirect("organisation:import")
-    job = runner.enqueue(IMPORT_JOB, {"token": token, "filename": info["filename"], "plan": shown},
-                         user=request.user)
+    params = {"token": token, "filename": info["filename"], "plan": shown}
+    if info.get("columns"):
+        params["columns"] = info["columns"]
+    job = runner.enqueue(IMPORT_JOB, params, user=request.user)
     audit.record("organisation.import.confirm", request=request, job_id=job.pk)
     return redirect("jobs:detail", pk=job.pk)
 
