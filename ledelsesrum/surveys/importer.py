@@ -388,6 +388,7 @@ class _Context:
         )
         self._units: dict[tuple[int | None, str], int] | None = None
         self._unit_names: dict[str, list[int]] | None = None
+        self._roots: list[str] = []
 
     def link(self, email: str, target: dict) -> str:
         leader = self.leaders.get(email)
@@ -465,10 +466,12 @@ class _Context:
         return messages
 
     def _load_units(self) -> None:
-        self._units, self._unit_names = {}, defaultdict(list)
+        self._units, self._unit_names, self._roots = {}, defaultdict(list), []
         for pk, name, parent in Unit.objects.values_list("id", "name", "parent_id"):
             self._units[(parent, name.casefold())] = pk
             self._unit_names[name.casefold()].append(pk)
+            if parent is None:
+                self._roots.append(name)
 
     def _names(self) -> dict[str, list[int]]:
         if self._unit_names is None:
@@ -478,6 +481,10 @@ class _Context:
     def _resolve_path(self, path: tuple[str, ...]) -> int | None:
         if self._units is None:
             self._load_units()
+        # As for leaders (docs/file-formats.md, issue 12): with one top unit, a path that does not
+        # start with it is read as below it ("Børn og Unge > Dagtilbud Nord").
+        if path and len(self._roots) == 1 and path[0].casefold() != self._roots[0].casefold():
+            path = (self._roots[0], *path)
         parent = None
         for part in path:
             parent = self._units.get((parent, part.casefold()))
