@@ -3,8 +3,7 @@
 Item 1: the leader lists of docs/file-formats.md (read from the doc, so doc and test cannot drift
 apart) import into the demo below "Demo Kommune", never beside it, and the preview names the new
 units; the anonymous answers example imports into the demo's collecting round, its unit path read
-below Demo Kommune too. The answers-by-e-mail example is a strict xfail until the doc names the
-demo questionnaire's codes.
+below Demo Kommune too. The answers-by-e-mail example imports too, linked to the two leaders.
 Item 6: one wording for rounds ("Runde 1", "Pilottest 1") on every page that shows them and in
 file names, the menu entry and the page heading alike, dates in Danish, "Rediger" spelled one way.
 Item 7: intercoder agreement can be tried on the demo: a second coder other than the first, and a
@@ -143,12 +142,6 @@ def test_the_documented_examples_import_into_the_demo_below_demo_kommune(live_se
     assert imported.get(external_id="P-001").unit == nord
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="docs/file-formats.md's svar.csv is written for another questionnaire: the demo's (the "
-           "item bank's) has FAKTA_UDD and AABEN01, not F_UDD and AABEN1, and FAKTA_UDD's label is "
-           "'Master i ledelse (MPA/MPG o.l.)'. Remove this mark when the doc is fixed.",
-)
 def test_the_documented_answers_by_email_import_into_the_demo(live_server, login_page, tmp_path):
     from ledelsesrum.surveys.models import Invitation, Response
 
