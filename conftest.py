@@ -94,6 +94,17 @@ def browser():
         instance.close()
 
 
+@pytest.fixture(scope="session")
+def libreoffice():
+    """LibreOffice's command line, to open our files as a Danish user's office suite would."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if not found:
+        if CI:
+            pytest.fail("LibreOffice mangler under CI; dev.py test skulle have installeret det.")
+        pytest.skip("LibreOffice er ikke installeret")
+    return found
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="da-DK", viewport={"width": 390, "height": 844})

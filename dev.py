@@ -28,6 +28,8 @@ DEBIAN_TEST_PACKAGES = [
     "chromium", "chromium-driver", "poppler-utils", "fonts-dejavu-core",
     # WeasyPrint renders PDFs with Pango.
     "libpango-1.0-0", "libpangoft2-1.0-0",
+    # The exports are opened by LibreOffice in the tests, as a Danish office user would (issue 13).
+    "libreoffice-calc-nogui", "libreoffice-writer-nogui",
 ]
 
 
@@ -75,7 +77,8 @@ def apt_install(packages: list[str]) -> None:
 
 def ensure_browser() -> bool:
     missing = [p for p, exe in (("chromium", "chromium"), ("chromium-driver", "chromedriver"),
-                                ("poppler-utils", "pdftoppm")) if not shutil.which(exe)]
+                                ("poppler-utils", "pdftoppm"), ("libreoffice-calc-nogui", "soffice"))
+               if not shutil.which(exe)]
     if not any(Path(d).glob("libpango-1.0.so*") for d in ("/usr/lib/x86_64-linux-gnu", "/usr/lib")):
         missing.append("libpango-1.0-0")
     if not missing:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 
 import pytest
+
+from ledelsesrum.analysis.tests.channels import csv_rows
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,7 +40,7 @@ def test_the_board_reader_sees_the_change_with_verdicts_and_no_small_group_numbe
     with page.expect_download() as download_info:
         page.get_by_role("link", name="CSV").click()
     with open(download_info.value.path(), encoding="utf-8-sig") as fh:
-        rows = list(csv.DictReader(io.StringIO(fh.read())))
+        rows = csv_rows(fh.read())
     lille_rows = [r for r in rows if r["group_key"] == "area:Lille"]
     assert lille_rows and all(r["verdict"] == "withheld" for r in lille_rows)
     figures = ("n_before", "score_before", "n_after", "score_after", "delta", "p", "p_adjusted")

@@ -32,6 +32,14 @@ def _format_and_study(format: str, output, study: int):
     return fmt, study_obj
 
 
+def _check_csv_style(value: str) -> None:
+    from .exports import CSV_STYLES
+
+    if value not in CSV_STYLES:
+        typer.echo(f"Ukendt CSV-stil '{value}'. Vælg da eller international.", err=True)
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     # A group so that ``results change`` can live beside the plain ``results --study ID``.
     results_app = typer.Typer(no_args_is_help=False)
@@ -47,6 +55,10 @@ def register(app: typer.Typer) -> None:
             Path | None,
             typer.Option("--output", "-o", help="Skriv til denne fil (krævet for xlsx)."),
         ] = None,
+        csv_stil: Annotated[
+            str, typer.Option("--csv-stil", help="CSV: da (semikolon, decimalkomma; standard) "
+                              "eller international (komma, decimalpunktum).")
+        ] = "da",
     ) -> None:
         """De samlede resultater af undersøgelsens seneste afsluttede hovedrunde, med
         diskretionering præcis som på resultatsiden (formater i docs/results-format.md).
@@ -63,6 +75,7 @@ def register(app: typer.Typer) -> None:
         from .results import DisclosureError, latest_closed_round
 
         fmt, study_obj = _format_and_study(format, output, study)
+        _check_csv_style(csv_stil)
         round_ = latest_closed_round(study_obj)
         if round_ is None:
             typer.echo(
@@ -85,7 +98,7 @@ def register(app: typer.Typer) -> None:
         if fmt == "json":
             data: bytes = (exports.to_json(result) + "\n").encode("utf-8")
         elif fmt == "csv":
-            data = exports.to_csv(result).encode("utf-8")
+            data = exports.to_csv(result, csv_stil).encode("utf-8")
             if output is not None:
                 data = "\ufeff".encode() + data  # a file for Excel: BOM marks it as UTF-8
         else:
@@ -123,6 +136,10 @@ def register_change(results_app: typer.Typer) -> None:
             Path | None,
             typer.Option("--output", "-o", help="Skriv til denne fil (krævet for xlsx)."),
         ] = None,
+        csv_stil: Annotated[
+            str, typer.Option("--csv-stil", help="CSV: da (semikolon, decimalkomma; standard) "
+                              "eller international (komma, decimalpunktum).")
+        ] = "da",
     ) -> None:
         """Udviklingen mellem to afsluttede hovedrunder pr. skala og gruppe.
 
@@ -134,6 +151,7 @@ def register_change(results_app: typer.Typer) -> None:
         from .results import DisclosureError
 
         fmt, study_obj = _format_and_study(format, output, study)
+        _check_csv_style(csv_stil)
         try:
             earlier, later = rounds_for(study_obj, from_round, to_round)
             table = change_for_rounds(earlier, later)
@@ -143,7 +161,7 @@ def register_change(results_app: typer.Typer) -> None:
         if fmt == "json":
             data = (change_exports.to_json(table) + "\n").encode("utf-8")
         elif fmt == "csv":
-            data = change_exports.to_csv(table).encode("utf-8")
+            data = change_exports.to_csv(table, csv_stil).encode("utf-8")
             if output is not None:
                 data = "\ufeff".encode() + data
         else:

@@ -13,7 +13,9 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ledelsesrum.lib.spreadsheet import append_safe, csv_safe
+import numpy as np
+
+from ledelsesrum.lib.spreadsheet import append_safe, csv_safe, finish_sheet, local_datetime
 
 COLUMNS = [
     "record", "code", "text", "breakdown", "group_key", "group", "depth",
@@ -94,57 +96,142 @@ def _row(record: str, code: str, text: str, breakdown: str, group_key: str, grou
     return row
 
 
-def csv_text(columns: list[str], records: Iterable[dict[str, Any]]) -> str:
-    """UTF-8 CSV of flat rows (the caller adds a BOM for Excel when writing a file)."""
+# CSV in the Danish convention by default: Danish Excel splits on ";" and reads "58,7" as a number
+# (with "," and "." everything lands in column A and every mean becomes text). The international
+# form is for scripts and English-language spreadsheets. Both are UTF-8; files get a BOM.
+CSV_STYLES: dict[str, tuple[str, str, str]] = {
+    # name: (separator, decimal mark, line end)
+    "da": (";", ",", "\r\n"),
+    "international": (",", ".", "\n"),
+}
+DEFAULT_CSV_STYLE = "da"
+
+
+def csv_style(value: str | None) -> str:
+    """The style asked for (web ``?stil=``, CLI ``--csv-stil``); unknown or empty → Danish."""
+    return value if value in CSV_STYLES else DEFAULT_CSV_STYLE
+
+
+def _csv_value(value: Any, decimal: str) -> Any:
+    if isinstance(value, float) and not isinstance(value, bool):
+        # Positional, never "1e-05": a spreadsheet reads both, a person only the first.
+        text = np.format_float_positional(value, trim="-")
+        return text.replace(".", decimal) if decimal != "." else text
+    return csv_safe(value)
+
+
+def csv_text(columns: list[str], records: Iterable[dict[str, Any]], style: str = DEFAULT_CSV_STYLE) -> str:
+    """CSV of flat rows in ``style`` (the caller adds a BOM when writing a file)."""
+    separator, decimal, line_end = CSV_STYLES[style]
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
+    writer = csv.DictWriter(buf, fieldnames=columns, delimiter=separator, lineterminator=line_end)
     writer.writeheader()
     for row in records:
-        writer.writerow({key: csv_safe(value) for key, value in row.items()})
+        writer.writerow({key: _csv_value(value, decimal) for key, value in row.items()})
     return buf.getvalue()
 
 
-def workbook_bytes(about: list[tuple[str, Any]], title: str, columns: list[str],
-                   records: Iterable[dict[str, Any]]) -> bytes:
-    """A workbook with the sheet 'Om' (key/value pairs) and ``title`` holding the flat rows,
-    a bold header and empty cells for empty fields."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+# XLSX is read by people in Danish Excel: Danish headings and texts, numbers as numbers, dates as
+# dates. The CSV keeps the documented column keys and codes for scripts; the sheet "Kolonner" pairs
+# each heading with its key.
+HEADINGS = {
+    "record": "Post", "code": "Kode", "text": "Tekst", "breakdown": "Opdeling",
+    "group_key": "Gruppens nøgle", "group": "Gruppe", "depth": "Niveau i enhedstræet",
+    "n": "Svar (n)", "mean_1_5": "Gennemsnit (1–5)", "score_0_100": "Score (0–100)",
+    "sd": "Spredning (sd)", "bands": "Antal kategorier",
+    "pct_1": "% kategori 1", "pct_2": "% kategori 2", "pct_3": "% kategori 3",
+    "pct_4": "% kategori 4", "pct_5": "% kategori 5",
+    "pct_high": "% i høj grad", "pct_mid": "% i nogen grad", "pct_low": "% i lav grad",
+    "alpha": "Cronbachs α", "alpha_n": "α: antal komplette svar",
+    "withheld": "Skjult (1 = ja)", "reason": "Hvorfor skjult", "withheld_figures": "Skjulte tal",
+}
+RECORD_TEXT = {"responses": "Besvarelser", "scale": "Skala", "item": "Spørgsmål"}
+FIGURE_TEXT = {"n": "svar", "mean": "gennemsnit", "sd": "spredning", "distribution": "fordeling",
+               "five_bands": "fem kategorier"}
 
+
+def reason_in_words(code: Any) -> Any:
+    from .results import REASON_TEXT, reason_text
+
+    return reason_text(code) if code in REASON_TEXT else code
+
+
+def withheld_figures_in_words(value: Any) -> Any:
+    if not value:
+        return value
+    parts = []
+    for pair in str(value).split("|"):
+        figure, _sep, code = pair.partition(":")
+        parts.append(f"{FIGURE_TEXT.get(figure, figure)}: {reason_in_words(code)}")
+    return "; ".join(parts)
+
+
+def workbook_bytes(about: list[tuple[str, Any]], title: str, columns: list[str],
+                   records: Iterable[dict[str, Any]], headings: dict[str, str] | None = None,
+                   in_words: dict[str, Any] | None = None) -> bytes:
+    """A workbook with the sheet 'Om' (label/value pairs), ``title`` holding the flat rows under
+    Danish ``headings`` (``in_words``: column → function giving a code's Danish text), and
+    'Kolonner' pairing each heading with the CSV's column key. Empty fields are empty cells."""
+    from openpyxl import Workbook
+
+    headings = headings or {}
+    in_words = in_words or {}
     wb = Workbook()
     sheet_about = wb.active
     sheet_about.title = "Om"
+    append_safe(sheet_about, ["Oplysning", "Værdi"])
     for key, value in about:
-        append_safe(sheet_about, [key, value])
+        append_safe(sheet_about, [key, local_datetime(value)])
+    finish_sheet(sheet_about)
     sheet = wb.create_sheet(title)
-    sheet.append(columns)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    append_safe(sheet, [headings.get(c, c) for c in columns])
     for row in records:
-        append_safe(sheet, [row[c] if row[c] != "" else None for c in columns])
-    sheet.freeze_panes = "A2"
+        values = []
+        for c in columns:
+            value = row[c]
+            if value == "":
+                value = None
+            elif c in in_words:
+                value = in_words[c](value)
+            values.append(value)
+        append_safe(sheet, values)
+    finish_sheet(sheet)
+    sheet_columns = wb.create_sheet("Kolonner")
+    append_safe(sheet_columns, ["Overskrift", "Kolonne i CSV og JSON"])
+    for c in columns:
+        append_safe(sheet_columns, [headings.get(c, c), c])
+    finish_sheet(sheet_columns)
+    wb.active = 1  # open on the figures
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
-def to_csv(result: dict) -> str:
-    return csv_text(COLUMNS, rows(result))
+def to_csv(result: dict, style: str = DEFAULT_CSV_STYLE) -> str:
+    return csv_text(COLUMNS, rows(result), style)
 
 
 def to_xlsx(result: dict) -> bytes:
-    """Workbook with 'Om' (study, round, thresholds) and 'Resultater' (the CSV rows)."""
+    """Workbook with 'Om' (study, round, thresholds), 'Resultater' (the CSV rows, in Danish) and
+    'Kolonner'."""
     th = result.get("thresholds", {})
     resp = result.get("responses", {})
+    breakdowns = {b["key"]: b["label"] for b in result.get("breakdowns", [])}
     about = [
-        ("format", result.get("format")),
-        ("undersøgelse", result["study"]["name"]),
-        ("undersøgelse_id", result["study"]["id"]),
-        ("runde", result["round"]["number"]),
-        ("runde_afsluttet", result["round"]["closed_at"]),
-        ("anonymitetsgrænse", th.get("k")),
-        ("grænse_følsomme", th.get("sensitive")),
-        ("besvarelser", resp.get("n") if not resp.get("withheld") else ""),
-        ("dannet", result.get("generated_at")),
+        ("Undersøgelse", result["study"]["name"]),
+        ("Undersøgelsens id", result["study"]["id"]),
+        ("Runde", result["round"]["number"]),
+        ("Runden afsluttet", result["round"]["closed_at"]),
+        ("Anonymitetsgrænse (k)", th.get("k")),
+        ("Grænse for følsomme spørgsmål", th.get("sensitive")),
+        ("Grænse for åbne svar", th.get("open_text")),
+        ("Besvarelser", resp.get("n") if not resp.get("withheld") else ""),
+        ("Dannet", result.get("generated_at")),
+        ("Format", result.get("format")),
     ]
-    return workbook_bytes(about, "Resultater", COLUMNS, rows(result))
+    return workbook_bytes(about, "Resultater", COLUMNS, rows(result), HEADINGS, {
+        "record": lambda v: RECORD_TEXT.get(v, v),
+        "breakdown": lambda v: breakdowns.get(v, v),
+        "reason": reason_in_words,
+        "withheld_figures": withheld_figures_in_words,
+    })

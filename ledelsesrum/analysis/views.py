@@ -134,7 +134,8 @@ def export(request, study_id: int, format: str):
         return _refused(request, study, exc)
     content_type, ext = EXPORT_FORMATS[format]
     if format == "csv":
-        body: bytes | str = "\ufeff" + exports.to_csv(result)  # BOM: Excel reads UTF-8 then
+        # BOM: Excel reads UTF-8 then. Danish convention unless ?stil=international.
+        body: bytes | str = "\ufeff" + exports.to_csv(result, exports.csv_style(request.GET.get("stil")))
     elif format == "xlsx":
         body = exports.to_xlsx(result)
     else:
@@ -235,7 +236,8 @@ def change_export(request, study_id: int, format: str):
         return _refused(request, study, exc)
     content_type, ext = EXPORT_FORMATS[format]
     if format == "csv":
-        body: bytes | str = "\ufeff" + change_exports.to_csv(table)
+        body: bytes | str = "\ufeff" + change_exports.to_csv(
+            table, exports.csv_style(request.GET.get("stil")))
     elif format == "xlsx":
         body = change_exports.to_xlsx(table)
     else:

