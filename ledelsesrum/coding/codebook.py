@@ -7,7 +7,9 @@ Formats:
   "examples"?}]}]`` (``examples`` is an optional extension);
 - REFI-QDA codebook ``.qdc`` (XML, namespace ``urn:QDA-XML:codebook:1.0``) as exchanged by NVivo,
   ATLAS.ti and MAXQDA. A code's ``name`` is written as ``"<id>) <label>"`` so ids survive the round
-  trip; names without such a prefix get generated ids on import.
+  trip; names without such a prefix get generated ids on import. GUIDs are uuid5 of a scope (the
+  study, see ``refi_qda.study_key``) and the code id: stable for the same study and code, different
+  between studies.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import json
 import re
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -27,7 +30,8 @@ from ledelsesrum.lib import safe_yaml
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "codebook_default.yaml"
 QDC_NAMESPACE = "urn:QDA-XML:codebook:1.0"
-# Deterministic GUIDs: the same code id always gets the same guid, so re-exports diff cleanly.
+# Deterministic GUIDs: the same (scope, code id) always gets the same guid, so re-exports diff
+# cleanly; the scope (a study) keeps "1a" of one study apart from "1a" of another.
 _GUID_NAMESPACE = uuid.UUID("6f1c1d0e-3b7a-4c55-9a43-2a7c2f0c9e11")
 _NAME_WITH_ID = re.compile(r"^(?P<id>[0-9A-Za-zÆØÅæøå][0-9A-Za-zÆØÅæøå._-]{0,15})\)\s+(?P<label>.+)$")
 
@@ -251,37 +255,78 @@ def _load_file(path: Path) -> Codebook:
 # --- REFI-QDA codebook (.qdc) ------------------------------------------------------------------
 
 
+def code_guid(code_id: str, scope: str = "") -> str:
+    """The REFI-QDA GUID of a code: uuid5 over ``scope`` (the study, ``refi_qda.study_key``) and
+    the code id. Without a scope (a codebook outside any study) it depends on the id alone."""
+    return str(uuid.uuid5(_GUID_NAMESPACE, f"{scope}\x1f{code_id}" if scope else code_id))
+
+
 def _guid(code_id: str) -> str:
-    return str(uuid.uuid5(_GUID_NAMESPACE, code_id))
+    return code_guid(code_id)
 
 
-def to_qdc(codebook: Codebook, *, origin: str = "Ledelsesrum") -> str:
-    """Serialise as a REFI-QDA codebook (themes are codes, sub-themes their child codes)."""
+def code_name(code_id: str, label: str) -> str:
+    """A code's REFI-QDA ``name``: ``"<id>) <label>"``, so the id survives a round trip."""
+    return f"{code_id}) {label}"
+
+
+def split_code_name(name: str) -> tuple[str | None, str]:
+    """``"3b) Tid til ledelse"`` → ``("3b", "Tid til ledelse")``; a name without an id → ``(None, name)``."""
+    name = (name or "").strip()
+    m = _NAME_WITH_ID.match(name)
+    return (m.group("id"), m.group("label").strip()) if m else (None, name)
+
+
+def qdc_description(sub: SubTheme | Theme) -> str:
+    """The description written to REFI-QDA: a sub-theme's examples go under an ``Eksempler:``
+    heading (REFI-QDA has no field for them) and are read back by ``split_examples``."""
+    description = sub.description
+    examples = getattr(sub, "examples", ())
+    if examples:
+        description = (description + "\n\nEksempler:\n" + "\n".join(f"- {e}" for e in examples)).strip()
+    return description
+
+
+def write_codes(parent: ET.Element, codebook: Codebook, ns: str, *, scope: str = "",
+                themes_codable: bool = True, note_refs: dict[str, list[str]] | None = None) -> None:
+    """The ``<Code>`` tree of ``codebook`` under ``parent`` (a ``<Codes>`` element), in namespace
+    ``ns`` (``"{urn:…}"``): the same shape in a ``.qdc`` and in a ``.qdpx`` project. ``note_refs``
+    maps a code id to the GUIDs of notes (memos) on it (project files only)."""
+    for theme in codebook.themes:
+        t = ET.SubElement(parent, f"{ns}Code", {
+            "guid": code_guid(theme.id, scope), "name": code_name(theme.id, theme.label),
+            "isCodable": "true" if themes_codable else "false",
+        })
+        if theme.description:
+            ET.SubElement(t, f"{ns}Description").text = theme.description
+        for target in (note_refs or {}).get(theme.id, []):
+            ET.SubElement(t, f"{ns}NoteRef", {"targetGUID": target})
+        for sub in theme.subthemes:
+            s = ET.SubElement(t, f"{ns}Code", {
+                "guid": code_guid(sub.id, scope), "name": code_name(sub.id, sub.label), "isCodable": "true",
+            })
+            description = qdc_description(sub)
+            if description:
+                ET.SubElement(s, f"{ns}Description").text = description
+            for target in (note_refs or {}).get(sub.id, []):
+                ET.SubElement(s, f"{ns}NoteRef", {"targetGUID": target})
+
+
+def to_qdc(codebook: Codebook, *, origin: str = "Ledelsesrum", scope: str = "") -> str:
+    """Serialise as a REFI-QDA codebook (themes are codes, sub-themes their child codes).
+
+    ``scope`` makes the GUIDs the study's own (pass ``refi_qda.study_key(study)``); without it
+    they depend on the code id alone, as before."""
     ET.register_namespace("", QDC_NAMESPACE)
     ns = f"{{{QDC_NAMESPACE}}}"
     root = ET.Element(f"{ns}CodeBook", {"origin": origin})
     codes = ET.SubElement(root, f"{ns}Codes")
-    for theme in codebook.themes:
-        t = ET.SubElement(
-            codes, f"{ns}Code", {"guid": _guid(theme.id), "name": f"{theme.id}) {theme.label}", "isCodable": "true"}
-        )
-        if theme.description:
-            ET.SubElement(t, f"{ns}Description").text = theme.description
-        for sub in theme.subthemes:
-            s = ET.SubElement(
-                t, f"{ns}Code", {"guid": _guid(sub.id), "name": f"{sub.id}) {sub.label}", "isCodable": "true"}
-            )
-            description = sub.description
-            if sub.examples:
-                # REFI-QDA has no field for examples; keep them readable in the description.
-                description = (description + "\n\nEksempler:\n" + "\n".join(f"- {e}" for e in sub.examples)).strip()
-            if description:
-                ET.SubElement(s, f"{ns}Description").text = description
+    write_codes(codes, codebook, ns, scope=scope)
     ET.indent(root)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def _split_examples(description: str) -> tuple[str, tuple[str, ...]]:
+def split_examples(description: str) -> tuple[str, tuple[str, ...]]:
     head, sep, tail = description.partition("\n\nEksempler:\n")
     if not sep:
         return description.strip(), ()
@@ -292,10 +337,14 @@ def _split_examples(description: str) -> tuple[str, tuple[str, ...]]:
 MAX_QDC_DEPTH = 12  # levels of codes below a theme; real codebooks use two or three
 
 
-def from_qdc(xml_text: str) -> Codebook:
+def from_qdc(xml_text: str, *, reserved: Collection[str] = ()) -> Codebook:
     """Read a REFI-QDA codebook. Top-level codes become themes; all deeper codes become their
     sub-themes (labels joined with " › " below the second level); a top-level code without
-    children becomes a theme with one sub-theme of the same label."""
+    children becomes a theme with one sub-theme of the same label.
+
+    ``reserved``: ids a generated id must not take (the study's codes, above all those already
+    coded), so a code from another tool never silently gets the id of a code with another
+    meaning. Ids written in the names (``"3b) …"``) are kept as they are."""
     try:
         root = ET.fromstring(xml_text)
     except ET.ParseError as exc:
@@ -308,9 +357,7 @@ def from_qdc(xml_text: str) -> Codebook:
         raise CodebookError("REFI-QDA-filen indeholder ingen koder.")
 
     def parse_name(el: ET.Element) -> tuple[str | None, str]:
-        name = (el.get("name") or "").strip()
-        m = _NAME_WITH_ID.match(name)
-        return (m.group("id"), m.group("label").strip()) if m else (None, name)
+        return split_code_name(el.get("name") or "")
 
     def description_of(el: ET.Element) -> str:
         d = el.find(f"{ns}Description")
@@ -318,9 +365,12 @@ def from_qdc(xml_text: str) -> Codebook:
 
     used: set[str] = set()
 
-    def unique(candidate: str) -> str:
+    written = {i for i, _label in (parse_name(el) for el in root.iter(f"{ns}Code")) if i}
+    taken = set(reserved) - written
+
+    def unique(candidate: str, generated: bool = False) -> str:
         result, n = candidate, 2
-        while result in used:
+        while result in used or (generated and result in taken):
             result = f"{candidate}-{n}"
             n += 1
         used.add(result)
@@ -329,7 +379,7 @@ def from_qdc(xml_text: str) -> Codebook:
     themes = []
     for t_index, t_el in enumerate(codes_el.findall(f"{ns}Code"), start=1):
         t_id, t_label = parse_name(t_el)
-        theme_id = unique(t_id or str(t_index))
+        theme_id = unique(t_id) if t_id else unique(str(t_index), generated=True)
         subs: list[SubTheme] = []
 
         def walk(el: ET.Element, prefix: str, depth: int = 1, theme_id: str = theme_id,
@@ -342,17 +392,32 @@ def from_qdc(xml_text: str) -> Codebook:
                 c_id, c_label = parse_name(child)
                 label = f"{prefix} › {c_label}" if prefix else c_label
                 generated = f"{theme_id}{_letters(len(subs))}"
-                description, examples = _split_examples(description_of(child))
+                description, examples = split_examples(description_of(child))
                 subs.append(
-                    SubTheme(unique(c_id or generated), label, description, examples, None, theme_id)
+                    SubTheme(unique(c_id) if c_id else unique(generated, generated=True),
+                             label, description, examples, None, theme_id)
                 )
                 walk(child, label, depth + 1)
 
         walk(t_el, "")
         if not subs:
-            subs.append(SubTheme(unique(f"{theme_id}a"), t_label, description_of(t_el), (), None, theme_id))
+            subs.append(SubTheme(unique(f"{theme_id}a", generated=True), t_label, description_of(t_el), (), None,
+                                 theme_id))
         themes.append(Theme(theme_id, t_label, description_of(t_el), tuple(subs)))
     return Codebook(themes=tuple(themes), name=root.get("origin", ""))
+
+
+def meaning_clashes(current: Codebook, new: Codebook, used: Collection[str]) -> list[str]:
+    """Codes in ``used`` (ids with coded units) that ``new`` keeps under the same id but with
+    another label: importing ``new`` would silently give coded units another meaning. One Danish
+    line per code; empty when there is no clash."""
+    out = []
+    for code in sorted(used):
+        if code in current and code in new:
+            old, fresh = current.get(code).label, new.get(code).label
+            if " ".join(old.casefold().split()) != " ".join(fresh.casefold().split()):
+                out.append(f"{code}: »{old}« her, »{fresh}« i filen")
+    return out
 
 
 def _letters(n: int) -> str:

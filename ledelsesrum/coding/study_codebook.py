@@ -17,7 +17,7 @@ import json
 import re
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 
 from django.db import transaction
@@ -179,13 +179,20 @@ def upload_format(content: bytes) -> str:
     return "qdc" if content.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") else "json"
 
 
-def parse_upload(filename: str, content: bytes) -> Codebook:
+def parse_upload(filename: str, content: bytes, *, reserved: Collection[str] = ()) -> Codebook:
     """A codebook from an uploaded file (JSON or REFI-QDA .qdc, recognised by content).
 
     Raises CodebookError with a Danish message for an empty, huge, non-UTF-8, broken or wrongly
     structured file."""
     if len(content) > MAX_UPLOAD_BYTES:
         raise CodebookError(_("Filen er for stor (højst 1 MB)."))
+    if content[:4] == b"PK\x03\x04":  # a zip: a REFI-QDA project (.qdpx), not text
+        from .refi_qda import QdpxError, codebook_from_qdpx
+
+        try:
+            return check(codebook_from_qdpx(content))
+        except QdpxError as exc:
+            raise CodebookError(str(exc)) from None
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -198,7 +205,7 @@ def parse_upload(filename: str, content: bytes) -> Codebook:
         # Entity declarations are never needed in a codebook; refusing them rules out entity bombs.
         if re.search(r"<!(DOCTYPE|ENTITY)", text, flags=re.IGNORECASE):
             raise CodebookError(_("REFI-QDA-filen indeholder en DOCTYPE- eller ENTITY-erklæring; den kan ikke bruges."))
-        codebook = _structured(from_qdc, text)
+        codebook = _structured(from_qdc, text, reserved=reserved)
         if not codebook.name or codebook.name == "Ledelsesrum":
             codebook = Codebook(themes=codebook.themes, name=name)
         return check(codebook)

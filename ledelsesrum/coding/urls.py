@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_agreement, views_codebook
+from . import views, views_agreement, views_codebook, views_exchange
 
 app_name = "coding"
 
@@ -34,4 +34,7 @@ urlpatterns = [
          name="codebook_subtheme_remove"),
     path("<int:study_id>/kodning/kvantorer/", views_codebook.thresholds, name="thresholds"),
     path("<int:study_id>/kodning/kvantorer/tjek/", views_codebook.thresholds_check, name="thresholds_check"),
+    path("<int:study_id>/kodning/udveksling/", views_exchange.exchange, name="exchange"),
+    path("<int:study_id>/kodning/udveksling/projekt.qdpx", views_exchange.export_qdpx, name="exchange_export"),
+    path("<int:study_id>/kodning/udveksling/import/", views_exchange.import_qdpx, name="exchange_import"),
 ]

@@ -21,7 +21,7 @@ from ledelsesrum.accounts import audit, roles
 from ledelsesrum.studies.models import Study
 
 from . import study_codebook, workspace
-from .codebook import CodebookError, to_json, to_qdc
+from .codebook import CodebookError, meaning_clashes, to_json, to_qdc
 from .forms import (
     CodebookImportForm,
     SubthemeAddForm,
@@ -157,7 +157,16 @@ def import_codebook(request, study_id: int):
         if upload.size > study_codebook.MAX_UPLOAD_BYTES:
             raise CodebookError(_("Filen er for stor (højst 1 MB)."))
         content = upload.read()
-        imported = study_codebook.parse_upload(upload.name, content)
+        current = workspace.codebook_for(study)
+        used = study_codebook.code_usage(study)
+        # New ids a .qdc brings in never reuse an id that is in the codebook or already coded.
+        imported = study_codebook.parse_upload(upload.name, content,
+                                               reserved=set(current.code_ids) | set(used))
+        clashes = meaning_clashes(current, imported, used)
+        if clashes:
+            raise CodebookError(
+                _("koder, der allerede er brugt, ville få en anden betydning: %(codes)s. Giv dem "
+                  "et nyt id i filen, eller ret betegnelsen her først.") % {"codes": "; ".join(clashes)})
     except CodebookError as exc:
         messages.error(request, _("Kodebogen er ikke importeret: %(reason)s") % {"reason": exc})
         return _render(request, study, slot="import", form=form, status=400)
@@ -176,7 +185,11 @@ def export_codebook(request, study_id: int, fmt: str):
         raise Http404
     codebook = workspace.codebook_for(study)
     if fmt == "qdc":
-        body, content_type = to_qdc(codebook), "application/xml; charset=utf-8"
+        from .refi_qda import study_key
+
+        # GUIDs per study and code: "1a" of one study is not "1a" of another (issue 13).
+        body, content_type = (to_qdc(codebook, scope=study_key(study)),
+                              "application/xml; charset=utf-8")
     else:
         body, content_type = to_json(codebook) + "\n", "application/json; charset=utf-8"
     audit.record("coding.codebook.export", request=request, study_id=study.pk, format=fmt)

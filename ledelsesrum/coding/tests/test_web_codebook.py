@@ -289,3 +289,46 @@ def test_the_page_documents_the_default_thresholds(analyst_client, study):
     body = analyst_client.get(url("codebook", study)).content.decode()
     assert "langt de fleste ≥ 75 %" in body and "mange ≥ 40 %" in body and "få &gt; 0 %" in body
     assert 'name="mange"' in body and 'value="40"' in body
+
+
+# --- REFI-QDA on the Kodebog page (issue 13, item 6) ---------------------------------------------
+
+
+def test_the_qdc_gives_each_study_its_own_code_guids(analyst_client, study):
+    import re
+
+    other = Study.objects.create(name="En anden undersøgelse")
+    first = analyst_client.get(url("codebook_export", study, fmt="qdc")).content.decode()
+    again = analyst_client.get(url("codebook_export", study, fmt="qdc")).content.decode()
+    second = analyst_client.get(url("codebook_export", other, fmt="qdc")).content.decode()
+    guids = lambda text: re.findall(r'guid="([^"]+)"', text)  # noqa: E731
+    assert guids(first) and guids(first) == guids(again)  # stable per study
+    assert not set(guids(first)) & set(guids(second))  # every "1a" differs between studies
+
+
+def test_a_qdpx_project_on_the_kodebog_page_imports_its_codebook(analyst_client, study):
+    from ledelsesrum.coding.refi_qda import export_study
+
+    other = Study.objects.create(name="Kilden")
+    analyst_client.post(url("codebook_import", other), {"file": upload("egen.json", json.dumps(CUSTOM))})
+    data, _plan = export_study(other)
+    assert data[:4] == b"PK\x03\x04"
+    response = analyst_client.post(url("codebook_import", study), {"file": upload("projekt.qdpx", data)})
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert workspace.codebook_for(study).code_ids == ["A1", "A2", "B.sparring"]
+
+
+def test_a_qdc_that_would_give_a_coded_code_another_meaning_is_refused(analyst_client, study):
+    from ledelsesrum.coding.codebook import load_codebook
+
+    workspace.confirm(MeaningUnit.objects.get(text__startswith="Han har"), "3a")
+    data = to_data(load_codebook())
+    for theme in data:
+        for sub in theme["subthemes"]:
+            if sub["id"] == "3a":
+                sub["label"] = "Noget helt andet"
+    before = version(study)
+    response = analyst_client.post(url("codebook_import", study), {"file": upload("k.qdc", to_qdc(from_data(data)))})
+    body = response.content.decode()
+    assert response.status_code == 400 and "ville få en anden betydning" in body and "3a" in body
+    assert version(study) == before
