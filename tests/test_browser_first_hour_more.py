@@ -305,6 +305,9 @@ def test_the_demo_offers_a_second_coder_and_says_why_no_sample_can_be_drawn(live
     offered = page.locator("#s-coder option").all_inner_texts()
     assert set(offered) - first_coders, f"only the first coder is offered: {offered}"
     assert "interviewer" in offered
+    # … and the one offered first is not the person who coded everything.
+    chosen = page.locator("#s-coder").evaluate("select => select.selectedOptions[0].textContent")
+    assert chosen not in first_coders, chosen
 
     # The first coder cannot agree with themself, and the message says so (not "no coded units").
     message = _draw(page, live_server, study.pk, "analytiker")

@@ -37,6 +37,21 @@ def eligible_coders(study: Study):
     )
 
 
+def suggested_coder(study: Study, coders) -> int | None:
+    """The coder to offer first: the one who made the fewest first codes in the study (the
+    person who coded everything is the one coder who cannot be the second)."""
+    from django.db.models import Count
+
+    coders = list(coders)
+    if not coders:
+        return None
+    firsts = dict(
+        MeaningUnit.objects.filter(study=study, coded_by__isnull=False).exclude(code="")
+        .values_list("coded_by").annotate(n=Count("id")).values_list("coded_by", "n")
+    )
+    return min(coders, key=lambda c: (firsts.get(c.pk, 0), c.get_username())).pk
+
+
 def draw_sample(study: Study, coder, *, fraction: float = DEFAULT_FRACTION, seed: int | None = None) -> list[SecondCoding]:
     """Draw ``fraction`` of the coded units per sub-theme (at least one per sub-theme) for ``coder``.
 

@@ -60,7 +60,9 @@ def agreement(request, study_id: int):
     )
     return render(request, "coding/agreement.html", {
         "study": study, "rows": rows, "progress": agreement_web.progress(study),
-        "coders": agreement_web.eligible_coders(study), "default_percent": round(100 * agreement_web.DEFAULT_FRACTION),
+        "coders": agreement_web.eligible_coders(study),
+        "suggested_coder": agreement_web.suggested_coder(study, agreement_web.eligible_coders(study)),
+        "default_percent": round(100 * agreement_web.DEFAULT_FRACTION),
         "is_analyst": True,
     })
 
