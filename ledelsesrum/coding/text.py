@@ -112,6 +112,11 @@ def _is_protected(before: str, following: str) -> bool:
     token = before.lower().rstrip(".").lstrip("(\"'")
     if not token:
         return False
+    # An acronym in capitals ("… slå alt op hos HR. Lederen …") is not the abbreviation it spells in
+    # lower case ("hr." = herr).
+    raw = before.rstrip(".").lstrip("(\"'")
+    if len(raw) > 1 and raw.isalpha() and raw.isupper():
+        return False
     if token in NON_FINAL_ABBREVIATIONS:
         return True
     if token in FINAL_ABBREVIATIONS:

@@ -4,7 +4,8 @@ Every renderer (HTML, PDF, DOCX) draws from the ``Report`` this returns and from
 the anonymity rules are applied once, here: survey figures come only from the stored release of
 the latest closed round (suppression already applied, a withheld figure is shown as "–"), open
 answers are quoted only when enough respondents wrote about the sub-theme, and statements never
-carry a pseudonym or a gendered word (``clean_statement``).
+carry a pseudonym or a gendered word (``clean_statement``). Quotes are whole sentences and each is
+printed once in the whole report (``quotes.QuoteBook``).
 
 Texts the analyst edited (``SectionText``) replace the generated draft; recommendations come from
 ``followup.Recommendation`` (the same rows the board decides on; the report prints the analyst's
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 from ledelsesrum.studies.models import Study
 
 from .neutral import neutralise_gender
+from .quotes import REPORT_QUOTE_CHARS, QuoteBook, quote_source
 
 DASH = "–"
 # Pseudonyms the note pseudonymiser writes ("[Leder C]", "[Leder AB]"): never printed in a report.
@@ -35,6 +37,9 @@ OTHER_PSEUDONYMS_RE = re.compile(
     r"\[\s*(Person|Navn|E-mail|E-mailadresse|Telefon|Telefonnummer|CPR|CPR-nummer)\s+\d+\s*\]"
 )
 STATEMENTS_PER_SUBTHEME = 3
+# Candidates asked of the synthesis per sub-theme: enough to skip what was quoted already.
+STATEMENT_CANDIDATES = 12
+QUOTE_MARKS = "\"'»«„“”"
 
 Progress = Callable[[int, int, str], None]
 
@@ -150,8 +155,13 @@ def fmt_percent(numerator: int | None, denominator: int | None) -> str:
 
 def clean_statement(text: str) -> str:
     """A quote as the report prints it: no numbered pseudonym, no gendered word (``neutral``)."""
-    # The renderers add »…«; quotes already in the note would be doubled.
-    text = " ".join(text.split()).strip("\"'»«„“”")
+    text = " ".join(text.split())
+    # The renderers add »…«: a pair of marks around the whole text would be doubled. Marks inside
+    # (a leader's words within the note, "»…,« siger hun.") stay, and quotes.QuoteBook turns them
+    # into inner quotes.
+    if len(text) >= 2 and text[0] in QUOTE_MARKS and text[-1] in QUOTE_MARKS \
+            and not any(ch in QUOTE_MARKS for ch in text[1:-1]):
+        text = text[1:-1].strip()
     text = neutralise_gender(text)
     generic = {
         "Person": _("[person]"), "Navn": _("[person]"), "E-mail": _("[e-mail]"), "E-mailadresse": _("[e-mail]"),
@@ -309,10 +319,12 @@ def _knowledge(study: Study, subtheme: str) -> list[KnowledgeItem]:
 
 
 def _subtheme(study: Study, code: str, result: dict | None, overrides: dict[str, str],
-              essences: dict[str, str], recommendations: dict[str, list[str]]) -> SubthemeSection:
+              essences: dict[str, str], recommendations: dict[str, list[str]],
+              book: QuoteBook | None = None) -> SubthemeSection:
     from ledelsesrum.coding.workspace import synthesis
 
-    syn = synthesis(study, code, statements=STATEMENTS_PER_SUBTHEME + 2)
+    book = book if book is not None else QuoteBook()
+    syn = synthesis(study, code, statements=STATEMENT_CANDIDATES)
     # Open answers are quoted only when enough respondents wrote about the sub-theme (ANONYMITY.md).
     open_ok = syn.answer_voices >= study.open_text_threshold
     by_id = {u.pk: u for u in syn.units}
@@ -321,7 +333,11 @@ def _subtheme(study: Study, code: str, result: dict | None, overrides: dict[str,
         unit = by_id.get(st.unit_id)
         if unit is None or (unit.interview_note_id is None and not open_ok):
             continue
-        statements.append(clean_statement(st.condensed or st.text))
+        # Whole sentences, and nothing quoted anywhere earlier in the report (quotes.QuoteBook).
+        quote = book.take(clean_statement(quote_source(st.text, st.condensed)), REPORT_QUOTE_CHARS)
+        if quote is None:
+            continue
+        statements.append(quote)
         if len(statements) == STATEMENTS_PER_SUBTHEME:
             break
     key = f"essence:{code}"
@@ -408,10 +424,11 @@ def compose(study: Study, *, progress: Progress | None = None, today: date | Non
 
     done = 1
     chapters = []
+    book = QuoteBook()  # one for the whole report: a quote is printed once, in its first sub-theme
     for theme in codebook.themes:
         sections = []
         for sub in theme.subthemes:
-            sections.append(_subtheme(study, sub.id, result, overrides, essences, recommendations))
+            sections.append(_subtheme(study, sub.id, result, overrides, essences, recommendations, book))
             done += 1
             report(done, total, _("Undertema %(code)s") % {"code": sub.id})
         chapters.append(Chapter(theme.id, theme.label, sections))

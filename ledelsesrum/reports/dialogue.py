@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ledelsesrum.knowledge.cards import DialogueCard, clean_question
 
 from .compose import DASH, Chapter, Report, SubthemeSection, compose
+from .quotes import DIALOGUE_QUOTE_CHARS, QuoteBook
 from .render import PRINT_CSS
 
 MAX_FINDINGS = 4
@@ -32,6 +33,7 @@ class Finding:
     title: str
     text: str  # "<quantifier phrase>: <essence or condensed statement>"
     scores: list[tuple[str, str]] = field(default_factory=list)  # (scale, score) released, shown
+    gist: str = ""  # the essence or statement in ``text`` ("" when there is none)
 
 
 @dataclass
@@ -80,8 +82,17 @@ def _has_content(sub: SubthemeSection) -> bool:
     return voice_count(sub.phrase) > 0 or bool(sub.essence) or bool(_shown_scores(sub))
 
 
-def _finding(sub: SubthemeSection) -> Finding:
-    gist = sub.essence or (sub.statements[0] if sub.statements else "")
+def _gist(sub: SubthemeSection, book: QuoteBook) -> str:
+    """The essence, else the sub-theme's first statement not yet used in the edition, shortened to
+    whole sentences (a cut inside a sentence ends with " …")."""
+    if sub.essence:
+        book.remember(sub.essence)
+        return sub.essence
+    return book.take_first(sub.statements, DIALOGUE_QUOTE_CHARS) or ""
+
+
+def _finding(sub: SubthemeSection, book: QuoteBook | None = None) -> Finding:
+    gist = _gist(sub, book if book is not None else QuoteBook())
     phrase = sub.phrase[:1].upper() + sub.phrase[1:]
     if gist and voice_count(sub.phrase) > 0:
         text = f"{phrase}: {gist}"
@@ -91,7 +102,7 @@ def _finding(sub: SubthemeSection) -> Finding:
         text = _("%(phrase)s har udtalt sig om undertemaet.") % {"phrase": phrase}
     else:
         text = phrase
-    return Finding(sub.code, sub.title, text, _shown_scores(sub))
+    return Finding(sub.code, sub.title, text, _shown_scores(sub), gist)
 
 
 def key_subthemes(chapter: Chapter) -> list[SubthemeSection]:
@@ -172,12 +183,14 @@ def finding_cards(report: Report, codes: list[str], questions: dict[str, str] | 
         "title": report.title, "org": f", {report.organisation}" if report.organisation else "",
         "date": report.date,
     }
+    # A key finding reads on its card as in the edition (the same statement, not one used before).
+    in_edition = {f.code: f for theme in dialogue_from_report(report).themes for f in theme.findings}
     cards: dict[str, DialogueCard] = {}
     for code in codes:
         sub = subs.get(code)
         if sub is None:
             continue
-        finding = _finding(sub)
+        finding = in_edition.get(code) or _finding(sub)
         scores = " ".join(
             _("%(scale)s: score %(score)s af 100.") % {"scale": scale, "score": score}
             for scale, score in finding.scores
@@ -195,15 +208,18 @@ def finding_cards(report: Report, codes: list[str], questions: dict[str, str] | 
     return cards
 
 
-def dialogue_theme(chapter: Chapter) -> DialogueTheme:
+def dialogue_theme(chapter: Chapter, book: QuoteBook | None = None) -> DialogueTheme:
+    """``book`` (one per edition) keeps a statement from being the gist of two findings."""
+    book = book if book is not None else QuoteBook()
     subs = key_subthemes(chapter)
     labels = [s.title for s in subs] or [chapter.title]
     recommendations = [r for s in chapter.subthemes for r in s.recommendations]
-    return DialogueTheme(chapter.number, chapter.title, [_finding(s) for s in subs],
+    return DialogueTheme(chapter.number, chapter.title, [_finding(s, book) for s in subs],
                          _questions(labels), recommendations)
 
 
 def dialogue_from_report(report: Report) -> DialogueEdition:
+    book = QuoteBook()
     return DialogueEdition(
         study_id=report.study_id, title=report.title,
         subtitle=_("Dialogudgave: nøglefund og spørgsmål til drøftelse"),
@@ -211,7 +227,7 @@ def dialogue_from_report(report: Report) -> DialogueEdition:
         intro=_("Dialogudgaven samler for hvert tema de vigtigste fund fra rapporten og forslag til "
                 "spørgsmål, som direktionen, cheferne og ledergrupperne kan drøfte. Tal for grupper "
                 "med færre end %(k)s besvarelser vises ikke.") % {"k": report.threshold},
-        themes=[dialogue_theme(c) for c in report.chapters],
+        themes=[dialogue_theme(c, book) for c in report.chapters],
     )
 
 

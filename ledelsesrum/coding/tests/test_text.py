@@ -29,6 +29,14 @@ def test_final_abbreviation_ends_a_sentence_before_a_capital():
     assert split_sentences("Møder, mails mv. fylder meget.") == ["Møder, mails mv. fylder meget."]
 
 
+def test_an_acronym_in_capitals_ends_a_sentence_though_it_spells_an_abbreviation():
+    assert split_sentences("Hun slår alt op hos HR. Lederen savner viden. Hr. Olsen ringer.") == [
+        "Hun slår alt op hos HR.",
+        "Lederen savner viden.",
+        "Hr. Olsen ringer.",
+    ]
+
+
 def test_bullets_and_blank_lines_separate_sentences():
     text = "Ønsker:\n- mere tid til ledelse\n- et ledernetværk\n\nSlut."
     assert split_sentences(text) == ["Ønsker:", "- mere tid til ledelse", "- et ledernetværk", "Slut."]

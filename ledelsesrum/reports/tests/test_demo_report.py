@@ -66,6 +66,12 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
             return per_unit[pk] + sum(subtree_count(c) for c, u in units.items() if u.parent_id == pk)
 
         small_units = [u.name for pk, u in units.items() if 0 < subtree_count(pk) < k]
+        from ledelsesrum.coding.models import MeaningUnit
+        from ledelsesrum.reports.compose import clean_statement
+
+        # What the quotes may be taken from: every coded unit's text and condensed meaning, cleaned.
+        sources = [clean_statement(t) for pair in MeaningUnit.objects.filter(study=study).exclude(code="")
+                   .values_list("text", "condensed") for t in pair if t]
         data = {
             "k": k,
             "report": report,
@@ -75,6 +81,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
             "small_areas": {a: n for a, n in areas.items() if a and n < k},
             "small_units": small_units,
             "all_areas": set(areas),
+            "sources": sources,
         }
         transaction.set_rollback(True)
     pdf = folder / "rapport.pdf"
@@ -148,3 +155,38 @@ def test_no_group_below_the_threshold_shows_a_number_anywhere(demo):
         for label, n, score in scale.table.rows:
             if label in demo["small_areas"]:
                 assert (n, score) == ("–", "–")
+
+
+def test_the_demo_report_and_dialogue_quote_each_statement_once_and_never_cut_mid_sentence(demo):
+    """Issue 12, item 8: on the demo's real notes (many leaders say nearly the same), no quote is
+    repeated – in a sub-theme or anywhere in the report, after normalising, contained in another or
+    sharing a sentence – and none stops mid-sentence without " …"."""
+    from ledelsesrum.reports.dialogue import dialogue_from_report
+    from ledelsesrum.reports.quotes import find_repeats, is_whole_or_marked, quote_key
+
+    report = demo["report"]
+    quotes = [q for c in report.chapters for s in c.subthemes for q in s.statements]
+    assert len(quotes) >= 40, "the demo should give most sub-themes three quotes"
+    assert find_repeats(quotes) == []
+    keys = [quote_key(q) for q in quotes]
+    assert len(set(keys)) == len(keys)
+    sources = [" ".join(quote_key(t).split()) for t in demo["sources"]]
+    for quote in quotes:
+        assert is_whole_or_marked(quote), quote
+        # A leader's words inside a quote are inner quotes in pairs, never a stray mark.
+        assert not re.search("[\"„“”»«]", quote) and quote.count("›") == quote.count("‹"), quote
+        # A faithful excerpt: its words (up to the cut) are a run of words of a coded unit.
+        core = quote_key(quote)
+        assert any(f" {core} " in f" {src} " for src in sources), quote
+    # The rendered report prints each quote once, whole.
+    body = demo["html"].split("<body", 1)[1]
+    printed = re.findall(r"<li>»(.*?)«</li>", body, re.S)
+    assert len(printed) == len(quotes) and find_repeats([" ".join(p.split()) for p in printed]) == []
+
+    edition = dialogue_from_report(report)
+    gists = [f.gist for t in edition.themes for f in t.findings if f.gist]
+    assert len(gists) >= 12
+    assert find_repeats(gists) == []
+    assert all(is_whole_or_marked(g) for g in gists), gists
+    texts = [f.text for t in edition.themes for f in t.findings]
+    assert len(set(texts)) == len(texts)
