@@ -163,8 +163,8 @@ def cards_html(cards: Sequence[DialogueCard], size: str = "A6") -> str:
 
 
 def render_cards_pdf(cards: Sequence[DialogueCard], size: str = "A6") -> bytes:
-    """The cards as a PDF, one side per page (2 × len(cards) pages), page size A6 or A5."""
-    import weasyprint  # heavy import: only when a PDF is actually made
+    """The cards as a tagged PDF/UA-1 file, one side per page (2 × len(cards) pages), page size A6
+    or A5. Each card's question is its H1, the background's title an H2 (``lib.pdf``)."""
+    from ledelsesrum.lib.pdf import write_pdf
 
-    html = cards_html(cards, size)
-    return weasyprint.HTML(string=html, base_url=None).write_pdf()
+    return write_pdf(cards_html(cards, size))

@@ -244,7 +244,7 @@ def render_dialogue_html(edition: DialogueEdition) -> str:
 
 
 def render_dialogue_pdf(edition: DialogueEdition) -> bytes:
-    from weasyprint import HTML
+    from ledelsesrum.lib.pdf import HTML
 
     return HTML(string=render_dialogue_html(edition)).write_pdf()
 

@@ -190,3 +190,36 @@ def test_the_demo_report_and_dialogue_quote_each_statement_once_and_never_cut_mi
     assert all(is_whole_or_marked(g) for g in gists), gists
     texts = [f.text for t in edition.themes for f in t.findings]
     assert len(set(texts)) == len(texts)
+
+
+def test_the_demo_report_pdf_is_tagged_and_accessible(demo):
+    """Issue 13: the real report (41 pages), not only a fixture, passes the structure-tree check."""
+    from ledelsesrum.lib.pdf import check_pdf
+
+    assert check_pdf(demo["pdf"]) == []
+
+
+def test_libreoffice_opens_the_demo_docx_on_a4_with_lists_that_start_at_1(demo, libreoffice, tmp_path):
+    """The DOCX as a municipal secretary's office suite reads it: LibreOffice converts it to PDF
+    (A4 pages) and to plain text, where every numbered list starts again at 1."""
+    import re
+    import subprocess
+
+    source = tmp_path / "rapport.docx"
+    source.write_bytes(demo["docx"])
+    profile = f"-env:UserInstallation=file://{tmp_path}/lo-profile"
+    for target in ("pdf", "txt:Text (encoded):UTF8"):
+        subprocess.run([libreoffice, "--headless", "--norestore", profile, "--convert-to", target,
+                        "--outdir", str(tmp_path / "out"), str(source)],
+                       check=True, capture_output=True, timeout=300)
+    info = subprocess.run(["pdfinfo", str(tmp_path / "out" / "rapport.pdf")], capture_output=True,
+                          text=True, check=True).stdout
+    width, height = (float(x) for x in re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info).groups())
+    assert abs(width - 595.3) < 2 and abs(height - 841.9) < 2, info  # A4, not US Letter
+    text = (tmp_path / "out" / "rapport.txt").read_text(encoding="utf-8-sig")
+    numbers = [int(m) for m in re.findall(r"^ {2,}(\d+)\. ", text, flags=re.M)]  # indented list items
+    assert numbers, "no numbered list items in the converted text"
+    starts = [i for i, n in enumerate(numbers) if n == 1]
+    assert len(starts) >= 2, numbers  # more than one list, each from 1
+    for a, b in zip(starts, [*starts[1:], len(numbers)], strict=True):
+        assert numbers[a:b] == list(range(1, b - a + 1)), numbers[a:b]
