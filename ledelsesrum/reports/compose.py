@@ -263,7 +263,8 @@ def _front(study: Study, result: dict | None, overrides: dict[str, str]) -> list
             % {"n": fmt_number(n), "invited": fmt_number(invited), "rate": fmt_percent(n, invited)}
         )
         population_draft.append(
-            _("Tal for grupper med færre end %(k)s besvarelser vises ikke; de står som »–«.")
+            _("Tal for grupper med færre end %(k)s besvarelser vises ikke, og heller ikke tal, som en "
+              "sådan gruppe kunne regnes ud fra; de står som »–«.")
             % {"k": result["thresholds"]["k"]}
         )
     population = _section("population", _("Deltagere og besvarelser"), population_draft, overrides)

@@ -226,7 +226,8 @@ def dialogue_from_report(report: Report) -> DialogueEdition:
         organisation=report.organisation, date=report.date,
         intro=_("Dialogudgaven samler for hvert tema de vigtigste fund fra rapporten og forslag til "
                 "spørgsmål, som direktionen, cheferne og ledergrupperne kan drøfte. Tal for grupper "
-                "med færre end %(k)s besvarelser vises ikke.") % {"k": report.threshold},
+                "med færre end %(k)s besvarelser vises ikke, og heller ikke tal, som en sådan gruppe "
+                "kunne regnes ud fra.") % {"k": report.threshold},
         themes=[dialogue_theme(c, book) for c in report.chapters],
     )
 
