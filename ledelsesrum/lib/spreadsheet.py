@@ -24,12 +24,21 @@ def csv_safe(value: Any) -> Any:
 
 
 def append_safe(sheet, values: Iterable[Any]) -> None:
-    """``sheet.append(values)`` with no cell stored as a formula."""
-    sheet.append(list(values))
-    for cell in sheet[sheet.max_row]:
+    """``sheet.append(values)`` with no cell stored as a formula.
+
+    Each cell is made and neutralised before the row is appended: finding the new row afterwards
+    through ``sheet.max_row`` scans every cell of the sheet, so n rows cost n² (the demo's 8,463
+    result rows took 105 s; now 2 s — docs/benchmarks.md, issue 12 item 12)."""
+    from openpyxl.cell.cell import Cell
+
+    cells = []
+    for value in values:
+        cell = value if isinstance(value, Cell) else Cell(sheet, value=value)
         if cell.data_type == "f":
             cell.data_type = "s"
             cell.quotePrefix = True
+        cells.append(cell)
+    sheet.append(cells)
 
 
 # --- layout: widths that fit, a frozen bold header, dates as dates ---------------------------------
