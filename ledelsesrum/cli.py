@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 
 import typer
 
@@ -83,6 +84,33 @@ def waitress_options(host: str, port: int, threads: int = 8) -> dict:
     }
 
 
+def warm_up_in_background() -> threading.Thread:
+    """Load what the first requests of a fresh process would otherwise wait for: every view and
+    URL pattern (Django resolves them lazily: ~1 s on the first request) at once, then, in a
+    daemon thread while the server already answers, the suggesters of recently coded studies."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 — imports every view now, not on the first request
+
+    def run() -> None:
+        import logging
+
+        from django.db import connection
+
+        try:
+            from .coding.workspace import warm_recent_studies
+
+            warm_recent_studies()
+        except Exception:  # noqa: BLE001 — a warm-up must never stop the server
+            logging.getLogger(__name__).exception("warm-up of the coding suggesters failed")
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run, name="ledelsesrum-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 def served_url(host: str, port: int) -> str:
     """``http://host:port`` for a concrete address; "" for all interfaces (the name is unknown)."""
     if host in {"0.0.0.0", "::", ""}:
@@ -105,6 +133,7 @@ def serve_forever(host: str, port: int, threads: int = 8, worker: bool = True) -
     worker_process = None
     if worker:
         worker_process = subprocess.Popen([sys.executable, "-m", "ledelsesrum.cli", "worker"])
+    warm_up_in_background()
     try:
         waitress_serve(application, **waitress_options(host, port, threads))
     finally:

@@ -190,6 +190,23 @@ def warm_suggestions_job(params: dict, progress) -> dict:
     return {"units": total}
 
 
+def warm_recent_studies(limit: int = 3) -> list[int]:
+    """Fit the suggesters of the studies most recently coded in, in this process.
+
+    A server process starts with no suggester; without this the first coding page after a restart
+    refits one inside the request (2.7 s on a quiet machine, 16 s on a busy one: docs/benchmarks.md,
+    issue 12 item 12). The embeddings come from the on-disk cache the warm-up job filled."""
+    from django.db.models import Max
+
+    recent = (MeaningUnit.objects.values("study_id").annotate(last=Max("id"))
+              .order_by("-last").values_list("study_id", flat=True)[:limit])
+    warmed = []
+    for study_id in recent:
+        get_suggester(study_id)
+        warmed.append(study_id)
+    return warmed
+
+
 # --- split and merge --------------------------------------------------------------------------
 
 
@@ -294,6 +311,7 @@ class _Cached:
 
 _suggesters: dict[int, _Cached] = {}
 _lock = threading.Lock()
+_fit_locks: dict[int, threading.Lock] = {}
 
 
 def _state_key(study_id: int) -> tuple:
@@ -318,6 +336,18 @@ def get_suggester(study: Study | int) -> Suggester:
         cached = _suggesters.get(study_id)
         if cached is not None and cached.key == key:
             return cached.suggester
+        fit_lock = _fit_locks.setdefault(study_id, threading.Lock())
+    # One fit per study at a time: a page that arrives while the start-up warm-up (or another
+    # request) is fitting waits for that fit instead of doing the same work beside it.
+    with fit_lock:
+        with _lock:
+            cached = _suggesters.get(study_id)
+            if cached is not None and cached.key == key:
+                return cached.suggester
+        return _fit_suggester(study_id, key)
+
+
+def _fit_suggester(study_id: int, key: tuple) -> Suggester:
     units = list(MeaningUnit.objects.filter(study_id=study_id).values_list("id", "text", "code"))
     texts = [t for _i, t, _c in units]
     codebook = codebook_for(study_id)
