@@ -45,6 +45,7 @@ from .codebook import (
     CodebookError,
     SubTheme,
     Theme,
+    _letters,
     code_guid,
     split_code_name,
     split_examples,
@@ -885,15 +886,6 @@ class _CodeMapper:
     @property
     def new_code_ids(self) -> list[str]:
         return [t.id for t in self.new_themes] + [s.id for subs in self.new_subs.values() for s in subs]
-
-
-def _letters(n: int) -> str:
-    out = ""
-    n += 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(ord("a") + r) + out
-    return out
 
 
 @dataclass
