@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "huey.contrib.djhuey",
+    # The frame of a study (themes, sub-themes): reference data the apps below read.
+    "ledelsesrum.frame",
     "ledelsesrum.accounts",
     "ledelsesrum.jobs",
     "ledelsesrum.organisation",

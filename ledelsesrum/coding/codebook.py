@@ -1,8 +1,10 @@
 """Codebooks: themes with sub-themes, loaded from YAML/JSON/REFI-QDA and validated.
 
 Formats:
-- built-in YAML (``data/codebook_default.yaml``): name, themes with id, label, description,
-  citation and sub-themes with examples;
+- the built-in codebook (``data/codebook_default.yaml``): codes, labels, themes and citations
+  come from the frame (``ledelsesrum/frame``, seed 004's six themes and 19 sub-themes); the file
+  adds a description per theme and sub-theme and the examples zero-shot coding uses, keyed by
+  code (:func:`from_frame_data`);
 - the CLI JSON format ``[{"id","label","description"?,"subthemes":[{"id","label","description"?,
   "examples"?}]}]`` (``examples`` is an optional extension);
 - REFI-QDA codebook ``.qdc`` (XML, namespace ``urn:QDA-XML:codebook:1.0``) as exchanged by NVivo,
@@ -26,6 +28,8 @@ from typing import Any
 
 import yaml
 
+from ledelsesrum.frame.subthemes import Citation as FrameCitation
+from ledelsesrum.frame.subthemes import Frame, load_frame, unknown_code_message
 from ledelsesrum.lib import safe_yaml
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "codebook_default.yaml"
@@ -230,7 +234,85 @@ def load_codebook(source: str | Path = "default") -> Codebook:
 
 @lru_cache(maxsize=1)
 def _default_codebook() -> Codebook:
-    return _load_file(DEFAULT_PATH)
+    try:
+        data = safe_yaml.load(DEFAULT_PATH.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise CodebookError(f"Kodebogen {DEFAULT_PATH} kan ikke læses: {exc}") from exc
+    return from_frame_data(data)
+
+
+_FRAME_EXTRA_KEYS = {"theme": {"description"}, "subtheme": {"description", "examples"}}
+
+
+def from_frame_data(data: Any, frame: Frame | None = None) -> Codebook:
+    """The built-in codebook: every theme and sub-theme of the frame, in the frame's order, with
+    its code, label, theme and citation from the frame and the description and examples from
+    ``data`` (``{"name", "themes": {code: {description}}, "subthemes": {code: {description,
+    examples}}}``). Refused, with every problem named in Danish: a code the frame lacks, a frame
+    code ``data`` does not describe, and a label (it would be a second copy of the frame's)."""
+    frame = frame or load_frame()
+    if not isinstance(data, dict):
+        raise CodebookError("Standardkodebogen skal være et objekt med 'name', 'themes' og 'subthemes'.")
+    problems: list[str] = []
+    extra = sorted(str(k) for k in data if k not in {"name", "themes", "subthemes"})
+    if extra:
+        problems.append(f"Standardkodebogen har ukendte felter: {', '.join(extra)}.")
+
+    def entries(key: str, kind: str, known: list[str]) -> dict[str, dict[str, Any]]:
+        raw = data.get(key)
+        if not isinstance(raw, dict):
+            problems.append(f"Standardkodebogen: '{key}' skal være et objekt med koder som nøgler.")
+            return {}
+        out: dict[str, dict[str, Any]] = {}
+        for code, value in raw.items():
+            code = str(code)
+            where = f"Standardkodebogen, {'tema' if kind == 'theme' else 'undertema'} {code}"
+            if code not in known:
+                problems.append(unknown_code_message(code, "Standardkodebogen") if kind == "subtheme"
+                                else f"{where}: temaet findes ikke i rammen (ledelsesrum/frame/data/subthemes.yaml).")
+                continue
+            if not isinstance(value, dict):
+                problems.append(f"{where}: skal være et objekt med {', '.join(sorted(_FRAME_EXTRA_KEYS[kind]))}.")
+                continue
+            if "label" in value:
+                problems.append(f"{where}: etiketten står i rammen (ledelsesrum/frame/data/subthemes.yaml), "
+                                "ikke i kodebogen.")
+            unknown = sorted(str(k) for k in value if k not in _FRAME_EXTRA_KEYS[kind] | {"label"})
+            if unknown:
+                problems.append(f"{where}: ukendte felter {', '.join(unknown)}.")
+            out[code] = value
+        present = {str(k) for k in raw}
+        for code in known:
+            if code not in present:
+                problems.append(f"Standardkodebogen mangler {'tema' if kind == 'theme' else 'undertema'} {code} "
+                                "fra rammen (beskrivelse og eksempler).")
+        return out
+
+    theme_extras = entries("themes", "theme", frame.theme_codes)
+    sub_extras = entries("subthemes", "subtheme", frame.codes)
+    if problems:
+        raise CodebookError("\n".join(problems))
+
+    def cite(c: FrameCitation) -> Citation:
+        return Citation(c.document, c.lines)
+
+    themes = []
+    for t in frame.themes:
+        subs = []
+        for s in frame.subthemes_of(t.code):
+            extra_s = sub_extras[s.code]
+            examples = extra_s.get("examples") or []
+            if not isinstance(examples, list) or not all(isinstance(e, str) for e in examples):
+                raise CodebookError(f"Undertema {s.code!r}: 'examples' skal være en liste af tekster.")
+            subs.append(SubTheme(
+                id=s.code, label=s.label, description=_text(extra_s.get("description"), "description"),
+                examples=tuple(e.strip() for e in examples if e.strip()), citation=cite(s.citation),
+                theme_id=t.code,
+            ))
+        themes.append(Theme(id=t.code, label=t.label,
+                            description=_text(theme_extras[t.code].get("description"), "description"),
+                            subthemes=tuple(subs), citation=cite(t.citation)))
+    return Codebook(themes=tuple(themes), name=_text(data.get("name"), "name"))
 
 
 def _load_file(path: Path) -> Codebook:
@@ -428,9 +510,3 @@ def _letters(n: int) -> str:
         n, r = divmod(n - 1, 26)
         out = chr(ord("a") + r) + out
     return out
-
-
-def load_default() -> Codebook:
-    """The built-in frame (seed 004), read once per call; cheap enough not to cache."""
-    data = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
-    return from_data(data, name=str(data.get("name", "")))

@@ -12,7 +12,7 @@ Entries live in ``data/entries/*.yaml`` (one file per source document), each fil
         kind: framework                   # see KINDS
         tags: [samarbejde, sygehus]
         related: [polyfon-ledelse]        # ids of other entries
-        subthemes: ["4b"]                 # codebook sub-themes 1a…6a
+        subthemes: ["4b"]                 # sub-theme codes of the frame (ledelsesrum/frame)
         citations:
           - {document: "001_8d322ce7fd8c94ab.txt", lines: [1471, 1501]}
 
@@ -33,6 +33,8 @@ from typing import Any
 
 import yaml
 
+from ledelsesrum.frame.subthemes import load_frame, unknown_code_message
+
 ENTRIES_DIR = Path(__file__).resolve().parent / "data" / "entries"
 
 KINDS: dict[str, str] = {
@@ -44,37 +46,6 @@ KINDS: dict[str, str] = {
     "case": "Eksempel",
     "figure": "Tal",
     "dilemma": "Dilemma",
-}
-
-THEMES: dict[str, str] = {
-    "1": "Motivation og trivsel",
-    "2": "Ledelse af kerneopgave og værdiskabende arbejdsfællesskaber",
-    "3": "Organisering og ledelsesspænd",
-    "4": "Koncernledelse",
-    "5": "Lederunderstøttelse",
-    "6": "Samarbejde med borgerne og fællesskaber",
-}
-
-SUBTHEMES: dict[str, str] = {
-    "1a": "Værdier og omgangstone",
-    "1b": "Opbakning og sparring fra chef/leder",
-    "1c": "Ledernetværk",
-    "1d": "Råderum og indflydelse",
-    "1e": "Anerkendelse og værdsættelse",
-    "1f": "Gode udviklings- og uddannelsesmuligheder",
-    "2a": "Omstillinger og forandringsprocesser",
-    "2b": "Faglig ledelse",
-    "2c": "Dokumentation og tilsyn",
-    "2d": "Personaleledelse",
-    "2e": "Økonomi",
-    "3a": "Organisering",
-    "3b": "Tid til ledelse",
-    "4a": "Samarbejde mellem ledelseslag",
-    "4b": "Tværgående ledelse",
-    "4c": "Samspil med politikere",
-    "5a": "Samarbejde med stabe",
-    "5b": "Samarbejde med faglige repræsentanter og faglige organisationer",
-    "6a": "Inddragelse af frivillige",
 }
 
 # The five seed documents (see ../shared/seeds/README.md); names are fixed so data can be checked
@@ -149,7 +120,8 @@ class Entry:
         return sorted({c.document for c in self.citations})
 
     def subtheme_labels(self) -> list[tuple[str, str]]:
-        return [(s, SUBTHEMES.get(s, s)) for s in self.subthemes]
+        labels = load_frame().subtheme_labels()
+        return [(s, labels.get(s, s)) for s in self.subthemes]
 
     def search_text(self) -> str:
         """The text that semantic search embeds for this entry."""
@@ -340,9 +312,7 @@ def validate(entries: Sequence[Entry], folder: Path | None) -> list[str]:
         where = f"{e.source_file}, post '{e.id}'"
         if e.kind not in KINDS:
             problems.append(f"{where}: ukendt type '{e.kind}' (brug en af {', '.join(KINDS)}).")
-        for s in e.subthemes:
-            if s not in SUBTHEMES:
-                problems.append(f"{where}: ukendt undertema '{s}'.")
+        problems.extend(unknown_code_message(s, where) for s in load_frame().unknown_codes(e.subthemes))
         for r in e.related:
             if r not in ids:
                 problems.append(f"{where}: henviser til '{r}', som ikke findes.")

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from .base import SUBTHEMES, Citation, Entry, KnowledgeBase, load_entries
+from ledelsesrum.frame.subthemes import load_frame
+
+from .base import Citation, Entry, KnowledgeBase, load_entries
 
 SIZES: dict[str, tuple[int, int]] = {"A6": (105, 148), "A5": (148, 210)}  # width × height, mm
 MAX_QUESTION_LENGTH = 300
@@ -81,10 +83,11 @@ def source_label(entry: Entry) -> str:
 
 
 def theme_label(entry: Entry) -> str:
-    """The first codebook sub-theme ("3b Tid til ledelse"), else the entry's kind."""
+    """The first sub-theme of the frame ("3b Tid til ledelse"), else the entry's kind."""
+    labels = load_frame().subtheme_labels()
     for s in entry.subthemes:
-        if s in SUBTHEMES:
-            return f"{s} {SUBTHEMES[s]}"
+        if s in labels:
+            return f"{s} {labels[s]}"
     return entry.kind_label
 
 

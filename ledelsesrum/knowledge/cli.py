@@ -39,7 +39,9 @@ def search_command(
     as_json: Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON.")] = False,
 ) -> None:
     """Søg i vidensbasen; bedste match først."""
-    from .base import KINDS, SEED_DOCUMENTS, SUBTHEMES, THEMES
+    from ledelsesrum.frame.subthemes import load_frame
+
+    from .base import KINDS, SEED_DOCUMENTS
     from .search import get_index
 
     if limit < 1:
@@ -48,9 +50,10 @@ def search_command(
         _fail(f"Ukendt type '{kind}'. Vælg en af: {', '.join(KINDS)}.")
     subtheme = None
     if theme:
-        if theme in SUBTHEMES:
+        frame = load_frame()
+        if theme in frame:
             subtheme, theme = theme, None
-        elif theme not in THEMES:
+        elif theme not in frame.theme_codes:
             _fail(f"Ukendt tema '{theme}'. Brug et tema 1–6 eller et undertema som 2b.")
     if document and document not in SEED_DOCUMENTS:
         _fail(f"Ukendt kilde '{document}'. Vælg en af: {', '.join(SEED_DOCUMENTS)}.")

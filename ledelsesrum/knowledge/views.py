@@ -11,7 +11,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
-from .base import KINDS, SEED_DOCUMENTS, SUBTHEMES, THEMES, cited_passage, load_entries, reflow
+from ledelsesrum.frame.subthemes import load_frame
+
+from .base import KINDS, SEED_DOCUMENTS, cited_passage, load_entries, reflow
 from .search import get_index
 
 PAGE_SIZE = 25
@@ -24,11 +26,12 @@ def _clean(value: str | None, allowed) -> str:
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     kb = load_entries()
+    frame = load_frame()
     q = (request.GET.get("q") or "").strip()[:300]
     kind = _clean(request.GET.get("kind"), KINDS)
     theme_param = request.GET.get("theme") or ""
-    subtheme = _clean(theme_param, SUBTHEMES)
-    theme = "" if subtheme else _clean(theme_param, THEMES)
+    subtheme = _clean(theme_param, frame.codes)
+    theme = "" if subtheme else _clean(theme_param, frame.theme_codes)
     document = _clean(request.GET.get("document"), SEED_DOCUMENTS)
     hits = get_index().search(q, limit=PAGE_SIZE if q else len(kb), kind=kind or None,
                               subtheme=subtheme or None, theme=theme or None,
@@ -44,8 +47,8 @@ def search(request: HttpRequest) -> HttpResponse:
         "filtered": bool(kind or subtheme or theme or document),
         "kinds": [(k, label, sum(1 for e in kb if e.kind == k)) for k, label in KINDS.items()],
         "themes": [
-            (t, label, [(s, SUBTHEMES[s]) for s in SUBTHEMES if s.startswith(t)])
-            for t, label in THEMES.items()
+            (t.code, t.label, [(s.code, s.label) for s in frame.subthemes_of(t.code)])
+            for t in frame.themes
         ],
         "documents": [(d, title, sum(1 for e in kb if d in e.documents))
                       for d, title in SEED_DOCUMENTS.items()],
@@ -61,9 +64,10 @@ def entry(request: HttpRequest, entry_id: str) -> HttpResponse:
     if item is None:
         raise Http404("Posten findes ikke.")
     citations = [{"citation": c, "passage": reflow(cited_passage(c))} for c in item.citations]
+    labels = load_frame().theme_labels()
     return render(request, "knowledge/entry.html", {
         "entry": item,
         "citations": citations,
         "related": kb.related(item),
-        "themes": [(t, THEMES[t]) for t in item.themes if t in THEMES],
+        "themes": [(t, labels[t]) for t in item.themes if t in labels],
     })

@@ -1,6 +1,9 @@
-"""The item bank: Danish questions grouped in scales, each scale mapped to a sub-theme of the codebook.
+"""The item bank: Danish questions grouped in scales, each scale mapped to a sub-theme of the frame.
 
-The default bank is the data file ``surveys/data/item_bank.yaml``; a customer's licensed instrument
+The default bank is the data file ``surveys/data/item_bank.yaml``. Its scales name sub-themes by
+code only; the themes and sub-themes (codes and labels) come from the frame
+(``ledelsesrum/frame/data/subthemes.yaml``), and the default bank may not carry a copy of them.
+A customer's licensed instrument
 is imported in the same format with :func:`load_instrument`. Both are validated the same way and a
 broken file is refused with every problem listed in Danish, so an analyst can fix it in one go.
 
@@ -22,6 +25,7 @@ from typing import IO, Any
 
 import yaml
 
+from ledelsesrum.frame.subthemes import load_frame
 from ledelsesrum.lib import safe_yaml
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "item_bank.yaml"
@@ -156,18 +160,21 @@ def load_bank(path: str | Path | None = None) -> ItemBank:
 
 @functools.lru_cache(maxsize=1)
 def _default_bank() -> ItemBank:
-    return parse_bank(
-        _read_mapping(DEFAULT_PATH.read_bytes(), DEFAULT_PATH.name),
-        source=DEFAULT_PATH.name,
-        path=str(DEFAULT_PATH),
-    )
+    raw = _read_mapping(DEFAULT_PATH.read_bytes(), DEFAULT_PATH.name)
+    copies = [key for key in ("themes", "subthemes") if key in raw]
+    if copies:
+        # A second list of labels would drift from the frame's (issue 14: it did, for 1a, 1d, 4b).
+        raise BankError([f"Feltet '{key}' hører ikke hjemme i spørgebanken: temaer og undertemaer står i "
+                         "rammen (ledelsesrum/frame/data/subthemes.yaml)." for key in copies],
+                        source=DEFAULT_PATH.name)
+    return parse_bank(raw, source=DEFAULT_PATH.name, path=str(DEFAULT_PATH))
 
 
 def load_instrument(file: str | Path | bytes | IO) -> ItemBank:
     """A customer's instrument in the bank format (YAML or JSON), validated like the default bank.
 
     An instrument may leave out ``subthemes``, ``themes`` and ``response_scales``; it then uses
-    those of the default bank (the default codebook and the standard Danish scales).
+    the frame's themes and sub-themes and the default bank's standard Danish scales.
     """
     name = ""
     if isinstance(file, (str, Path)):
@@ -186,8 +193,6 @@ def load_instrument(file: str | Path | bytes | IO) -> ItemBank:
         raise BankError(["Filen er tom."], source=name)
     raw = _read_mapping(data, name)
     default = load_bank()
-    raw.setdefault("subthemes", dict(default.subthemes))
-    raw.setdefault("themes", dict(default.themes))
     raw.setdefault(
         "response_scales",
         {
@@ -281,7 +286,12 @@ def parse_bank(
     ``require_sources`` is on for the default bank: it must cite its sources, and every cited
     document must be one of the seed documents. An instrument may cite anything; only citations
     of seed documents are checked against the documents' length.
+
+    A file without ``themes`` or ``subthemes`` uses the frame's (``ledelsesrum.frame``); an
+    instrument may bring its own instead, for a codebook of its own.
     """
+    frame = load_frame()
+    raw = {"themes": frame.theme_labels(), "subthemes": frame.subtheme_labels(), **raw}
     c = _Checker()
     c.strict_documents = require_sources
     fmt = raw.get("format")

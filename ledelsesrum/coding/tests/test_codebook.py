@@ -5,8 +5,10 @@ from pathlib import Path
 import pytest
 
 from ledelsesrum.coding.codebook import (
+    DEFAULT_PATH,
     CodebookError,
     from_data,
+    from_frame_data,
     from_qdc,
     load_codebook,
     to_data,
@@ -38,6 +40,39 @@ def test_default_labels_are_exactly_the_seed_labels_at_the_cited_lines():
             seed_label = re.sub(r"^[a-f]\)\s*", "", lines[int(sub.citation.lines) - 1]).strip()
             # The one place name of the seed is made general (issue 12: it showed in every study).
             assert seed_label.replace("Holstebro Kommune", "organisationen") == sub.label
+
+
+def _default_raw() -> dict:
+    import yaml
+
+    return yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
+
+
+def test_the_built_in_codebook_takes_labels_and_themes_from_the_frame():
+    from ledelsesrum.frame.subthemes import load_frame
+
+    frame = load_frame()
+    book = load_codebook("default")
+    assert [(s.id, s.label, s.theme_id) for s in book.subthemes] == [(s.code, s.label, s.theme) for s in frame]
+    assert [(t.id, t.label) for t in book.themes] == list(frame.theme_labels().items())
+    assert from_frame_data(_default_raw()) == book
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda r: r["subthemes"].update({"9z": {"description": "x", "examples": []}}), "ukendt undertema '9z'"),
+        (lambda r: r["subthemes"].pop("4b"), "mangler undertema 4b"),
+        (lambda r: r["themes"].update({"7": {"description": "x"}}), "tema 7: temaet findes ikke i rammen"),
+        (lambda r: r["subthemes"]["1d"].update(label="Råderum og indflydelse"), "etiketten står i rammen"),
+        (lambda r: r["subthemes"]["1d"].update(citation={}), "ukendte felter citation"),
+    ],
+)
+def test_the_built_in_codebook_refuses_codes_the_frame_lacks_and_labels_of_its_own(change, message):
+    raw = _default_raw()
+    change(raw)
+    with pytest.raises(CodebookError, match=message):
+        from_frame_data(raw)
 
 
 def test_the_built_in_frame_names_no_municipality():

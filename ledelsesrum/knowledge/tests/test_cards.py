@@ -54,7 +54,8 @@ def test_one_card_per_chosen_entry_in_order_with_summary_and_readable_source():
     assert card.background == entry.summary
     assert card.source_label == ("Videncenter for Velfærdsledelse: ti udviklingsprojekter, "
                                  "linje 1471–1501 og 1877–1887")
-    assert card.theme == "4b Tværgående ledelse"
+    # The label is the frame's (seed 004, line 412), the same the codebook and item bank show.
+    assert card.theme == "4b Tværgående ledelse – inden for egen forvaltning og mellem sektorer"
     assert "001_" not in card.source_label  # a reader sees a name, not a file
 
 

@@ -62,7 +62,7 @@ def test_the_entry_page_shows_the_cited_passage_related_entries_and_subthemes(an
     if seeds_dir() is not None:
         assert "Jody Gittells" in body  # from the cited lines themselves
     assert "/viden/case-relationel-koordinering-hospitaler/" in body  # related entry
-    assert "4b Tværgående ledelse" in body
+    assert "4b Tværgående ledelse – inden for egen forvaltning og mellem sektorer" in body
     assert AuditEvent.objects.without_account_events().count() == 0
 
 

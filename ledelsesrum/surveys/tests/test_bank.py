@@ -125,6 +125,30 @@ def test_an_unknown_subtheme_is_refused(tmp_path):
     assert "Ukendt undertema '9z' i skalaen TRIVSEL." in exc.value.errors
 
 
+def test_the_bank_takes_themes_and_subthemes_from_the_frame():
+    from ledelsesrum.frame.subthemes import load_frame
+
+    assert "themes" not in raw_default() and "subthemes" not in raw_default()
+    assert load_bank().subthemes == load_frame().subtheme_labels()
+    assert load_bank().themes == load_frame().theme_labels()
+
+
+def test_the_default_bank_may_not_carry_its_own_subthemes(tmp_path, monkeypatch):
+    """A second list of labels drifted from the codebook's once (1a, 1d, 4b; issue 14)."""
+    raw = raw_default()
+    raw["subthemes"] = {"1d": "Råderum og indflydelse"}
+    monkeypatch.setattr(bank_module, "DEFAULT_PATH", write(tmp_path, raw))
+    bank_module._default_bank.cache_clear()
+    try:
+        with pytest.raises(BankError) as exc:
+            load_bank()
+    finally:
+        monkeypatch.undo()
+        bank_module._default_bank.cache_clear()
+    assert exc.value.errors == ["Feltet 'subthemes' hører ikke hjemme i spørgebanken: temaer og undertemaer "
+                                "står i rammen (ledelsesrum/frame/data/subthemes.yaml)."]
+
+
 def test_a_response_scale_with_four_labels_is_refused(tmp_path):
     raw = raw_default()
     raw["response_scales"]["grad5"]["labels"] = raw["response_scales"]["grad5"]["labels"][:4]
