@@ -30,16 +30,13 @@ from typing import Any
 import yaml
 
 from ledelsesrum.lib import safe_yaml
+from ledelsesrum.lib.schema import Items, Record, Span, Text, check
 
 FRAME_PATH = Path(__file__).resolve().parent / "data" / "subthemes.yaml"
 FORMAT = "ledelsesrum-frame/1"
 
 THEME_CODE = re.compile(r"^[1-9]$")
 SUBTHEME_CODE = re.compile(r"^[1-9][a-z]$")
-
-_TOP_KEYS = {"format", "version", "source", "themes", "subthemes"}
-_THEME_KEYS = {"code", "label", "citation"}
-_SUBTHEME_KEYS = {"code", "theme", "label", "description", "citation"}
 
 
 class FrameError(ValueError):
@@ -141,95 +138,52 @@ def unknown_code_message(code: str, where: str) -> str:
 
 # --- parsing ------------------------------------------------------------------------------------
 
-
-def _text(value: Any, where: str, problems: list[str]) -> str:
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        problems.append(f"{where} mangler eller er ikke tekst.")
-        return ""
-    text = " ".join(str(value).split())
-    if not text:
-        problems.append(f"{where} er tom.")
-    return text
-
-
-def _citation(value: Any, where: str, problems: list[str]) -> Citation:
-    if not isinstance(value, Mapping) or set(value) != {"document", "lines"}:
-        problems.append(f"{where}: kildehenvisningen skal have præcis 'document' og 'lines'.")
-        return Citation("", 0, 0)
-    document = _text(value.get("document"), f"{where}: kildedokumentet", problems)
-    lines = value.get("lines")
-    if (not isinstance(lines, list) or len(lines) != 2
-            or not all(isinstance(n, int) and not isinstance(n, bool) for n in lines)
-            or not 1 <= lines[0] <= lines[1]):
-        problems.append(f"{where}: 'lines' skal være [første, sidste] linje, hele tal med 1 ≤ første ≤ sidste.")
-        return Citation(document, 0, 0)
-    return Citation(document, lines[0], lines[1])
+_CITATION = Record(closed=True, fields={"document": Text(fold=True), "lines": Span()})
+_SCHEMA = Record(closed=True, fields={
+    "format": Text(required=False),
+    "version": Text(fold=True),
+    "source": _CITATION,
+    "themes": Items(item="tema {key}", numbered="tema nr. {n}", key="code", non_empty=True,
+                    unique="code", duplicate="Temaet '%(value)s' står mere end én gang",
+                    of=Record(closed=True, fields={
+                        "code": Text(fold=True, pattern=THEME_CODE, hint="ét ciffer (1–9)"),
+                        "label": Text(fold=True), "citation": _CITATION})),
+    "subthemes": Items(item="undertema {key}", numbered="undertema nr. {n}", key="code", non_empty=True,
+                       unique="code", duplicate="Undertemaet '%(value)s' står mere end én gang",
+                       of=Record(closed=True, fields={
+                           "code": Text(fold=True, pattern=SUBTHEME_CODE,
+                                        hint="tema-ciffer + bogstav (f.eks. '1d')"),
+                           "theme": Text(fold=True), "label": Text(fold=True),
+                           "description": Text(fold=True), "citation": _CITATION})),
+})
 
 
-def _unknown_keys(raw: Mapping, allowed: set[str], where: str, problems: list[str]) -> None:
-    extra = sorted(str(k) for k in raw if k not in allowed)
-    if extra:
-        problems.append(f"{where}: ukendte felter {', '.join(extra)} (tilladt: {', '.join(sorted(allowed))}).")
-
-
-def _listing(value: Any, where: str, problems: list[str]) -> list[Mapping]:
-    if not isinstance(value, list) or not value:
-        problems.append(f"{where} mangler eller er ikke en liste.")
-        return []
-    out = []
-    for n, item in enumerate(value, start=1):
-        if isinstance(item, Mapping):
-            out.append(item)
-        else:
-            problems.append(f"{where}, nr. {n}, er ikke et objekt.")
-    return out
+def _citation(raw: Mapping[str, Any]) -> Citation:
+    first, last = raw["lines"] or (0, 0)
+    return Citation(raw["document"], first, last)
 
 
 def parse_frame(raw: Any) -> Frame:
     """Build and validate a frame from the parsed file; raise :class:`FrameError` with every
     problem at once."""
-    problems: list[str] = []
     if not isinstance(raw, Mapping):
         raise FrameError(["Filen skal være et objekt med 'format', 'version', 'source', 'themes' og 'subthemes'."])
-    _unknown_keys(raw, _TOP_KEYS, "Filen", problems)
+    checked = check(_SCHEMA, raw)
+    problems = checked.problems
     if raw.get("format") != FORMAT:
-        problems.append(f"Ukendt format {raw.get('format')!r} (forventet '{FORMAT}').")
-    version = _text(raw.get("version"), "Feltet 'version'", problems)
-    source = _citation(raw.get("source"), "Feltet 'source'", problems)
-
-    themes: list[Theme] = []
-    for n, t in enumerate(_listing(raw.get("themes"), "Feltet 'themes'", problems), start=1):
-        where = f"Tema nr. {n}"
-        _unknown_keys(t, _THEME_KEYS, where, problems)
-        code = _text(t.get("code"), f"{where}: 'code'", problems)
-        if code and not THEME_CODE.match(code):
-            problems.append(f"{where}: koden '{code}' skal være ét ciffer (1–9).")
-        if code in {x.code for x in themes}:
-            problems.append(f"Temaet '{code}' står mere end én gang.")
-        themes.append(Theme(code, _text(t.get("label"), f"Tema {code or n}: 'label'", problems),
-                            _citation(t.get("citation"), f"Tema {code or n}", problems)))
-
+        problems.insert(0, f"Ukendt format {raw.get('format')!r} (forventet '{FORMAT}').")
+    data = checked.value
+    themes = [Theme(t["code"], t["label"], _citation(t["citation"])) for t in data["themes"]]
     theme_codes = {t.code for t in themes}
     subthemes: list[SubTheme] = []
-    for n, s in enumerate(_listing(raw.get("subthemes"), "Feltet 'subthemes'", problems), start=1):
-        where = f"Undertema nr. {n}"
-        _unknown_keys(s, _SUBTHEME_KEYS, where, problems)
-        code = _text(s.get("code"), f"{where}: 'code'", problems)
+    for n, s in enumerate(data["subthemes"], start=1):
+        code, theme = s["code"], s["theme"]
         where = f"Undertema {code or n}"
-        if code and not SUBTHEME_CODE.match(code):
-            problems.append(f"{where}: koden skal være tema-ciffer + bogstav (f.eks. '1d').")
-        if code in {x.code for x in subthemes}:
-            problems.append(f"Undertemaet '{code}' står mere end én gang.")
-        theme = _text(s.get("theme"), f"{where}: 'theme'", problems)
         if theme and theme not in theme_codes:
             problems.append(f"{where}: temaet '{theme}' findes ikke under 'themes'.")
         elif theme and code and not code.startswith(theme):
             problems.append(f"{where}: koden skal begynde med temaets kode '{theme}'.")
-        subthemes.append(SubTheme(
-            code, theme, _text(s.get("label"), f"{where}: 'label'", problems),
-            _text(s.get("description"), f"{where}: 'description'", problems),
-            _citation(s.get("citation"), where, problems),
-        ))
+        subthemes.append(SubTheme(code, theme, s["label"], s["description"], _citation(s["citation"])))
 
     labels = [x.label.casefold() for x in (*themes, *subthemes) if x.label]
     for label in sorted({x for x in labels if labels.count(x) > 1}):
@@ -239,7 +193,8 @@ def parse_frame(raw: Any) -> Frame:
             problems.append(f"Tema {t.code} ({t.label}) har ingen undertemaer.")
     if problems:
         raise FrameError(problems)
-    return Frame(version=version, source=source, themes=tuple(themes), subthemes=tuple(subthemes))
+    return Frame(version=data["version"], source=_citation(data["source"]), themes=tuple(themes),
+                 subthemes=tuple(subthemes))
 
 
 def read_frame(path: Path) -> Frame:

@@ -34,6 +34,7 @@ from typing import Any
 import yaml
 
 from ledelsesrum.frame.subthemes import load_frame, unknown_code_message
+from ledelsesrum.lib.schema import Items, Record, Span, Text, check, model_max_length
 
 ENTRIES_DIR = Path(__file__).resolve().parent / "data" / "entries"
 
@@ -57,8 +58,6 @@ SEED_DOCUMENTS: dict[str, str] = {
     "003_fadf601d31f635a8.txt": "Væksthus for Ledelse: 20 år med fokus på bedre ledelse",
     "004_a484d8f613306441.txt": "Holstebro Kommune: Vilkår for ledelse – som de opleves af ledere",
 }
-
-_REQUIRED = ("id", "title", "summary", "body", "kind", "citations")
 
 
 class KnowledgeError(ValueError):
@@ -228,29 +227,30 @@ def reflow(passage: str) -> str:
 # --- loading ----------------------------------------------------------------------------------
 
 
-def _as_tuple(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (value,)
-    return tuple(str(v) for v in value)
+def _words(value: Any) -> Any:
+    """A lone tag, link or sub-theme may be written without the list around it."""
+    return [value] if isinstance(value, str | int) and not isinstance(value, bool) else value
 
 
-def _parse_citation(raw: Any, where: str, problems: list[str]) -> Citation | None:
-    if not isinstance(raw, dict) or "document" not in raw or "lines" not in raw:
-        problems.append(f"{where}: en kildehenvisning skal have 'document' og 'lines'.")
-        return None
-    lines = raw["lines"]
-    if isinstance(lines, int):
-        lines = [lines, lines]
-    if (
-        not isinstance(lines, list | tuple)
-        or len(lines) != 2
-        or not all(isinstance(n, int) and not isinstance(n, bool) for n in lines)
-    ):
-        problems.append(f"{where}: 'lines' skal være [første, sidste] som hele tal.")
-        return None
-    return Citation(document=str(raw["document"]), first=lines[0], last=lines[1])
+@lru_cache(maxsize=1)
+def _schema() -> Record:
+    # Read lazily: the id's length is the stored one (a chosen entry keeps its id), from the model.
+    from ledelsesrum.knowledge.models import ChosenEntry
+
+    words = Items(required=False, coerce=_words, of=Text())
+    return Record(fields={"entries": Items(
+        item="post '{key}'", numbered="post {n}", key="id",
+        of=Record(fields={
+            "id": Text(max_length=model_max_length(ChosenEntry, "entry_id")),
+            "title": Text(), "summary": Text(fold=True), "body": Text(),
+            "kind": Text(choices=KINDS, noun="type"),
+            "tags": words, "related": words, "subthemes": words,
+            # A missing citation list is reported by validate() with the other citation problems.
+            "citations": Items(required=False, numbered="kildehenvisning nr. {n}", of=Record(fields={
+                "document": Text(), "lines": Span(coerce=lambda n: [n, n] if isinstance(n, int) else n),
+            })),
+        }),
+    )})
 
 
 def parse_file(path: Path, problems: list[str]) -> list[Entry]:
@@ -260,43 +260,18 @@ def parse_file(path: Path, problems: list[str]) -> list[Entry]:
     except yaml.YAMLError as exc:
         problems.append(f"{path.name}: kan ikke læses som YAML ({exc}).")
         return []
-    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
-        problems.append(f"{path.name}: filen skal have en liste 'entries'.")
-        return []
-    entries: list[Entry] = []
-    for n, raw in enumerate(data["entries"], start=1):
-        where = f"{path.name}, post {n}"
-        if not isinstance(raw, dict):
-            problems.append(f"{where}: en post skal være en ordbog.")
-            continue
-        # A missing citation list is reported by validate() with the other citation problems.
-        missing = [k for k in _REQUIRED if k != "citations" and not raw.get(k)]
-        if raw.get("id"):
-            where = f"{path.name}, post '{raw['id']}'"
-        if missing:
-            problems.append(f"{where}: mangler {', '.join(missing)}.")
-            if "id" in missing:
-                continue
-        citations = tuple(
-            c
-            for c in (_parse_citation(r, where, problems) for r in (raw.get("citations") or []))
-            if c is not None
+    checked = check(_schema(), data, root=path.name)
+    problems.extend(checked.problems)
+    return [
+        Entry(
+            id=raw["id"], title=raw["title"], summary=raw["summary"], body=raw["body"], kind=raw["kind"],
+            tags=tuple(raw["tags"]), related=tuple(raw["related"]), subthemes=tuple(raw["subthemes"]),
+            citations=tuple(Citation(c["document"], *c["lines"]) for c in raw["citations"] if c["lines"]),
+            source_file=path.name,
         )
-        entries.append(
-            Entry(
-                id=str(raw["id"]),
-                title=str(raw.get("title", "")).strip(),
-                summary=" ".join(str(raw.get("summary", "")).split()),
-                body=str(raw.get("body", "")).strip(),
-                kind=str(raw.get("kind", "")),
-                tags=_as_tuple(raw.get("tags")),
-                related=_as_tuple(raw.get("related")),
-                subthemes=_as_tuple(raw.get("subthemes")),
-                citations=citations,
-                source_file=path.name,
-            )
-        )
-    return entries
+        for raw in checked.value["entries"]
+        if raw["id"]  # an entry without an id is reported above and cannot be checked further
+    ]
 
 
 def validate(entries: Sequence[Entry], folder: Path | None) -> list[str]:
@@ -310,8 +285,6 @@ def validate(entries: Sequence[Entry], folder: Path | None) -> list[str]:
     ids = set(seen)
     for e in entries:
         where = f"{e.source_file}, post '{e.id}'"
-        if e.kind not in KINDS:
-            problems.append(f"{where}: ukendt type '{e.kind}' (brug en af {', '.join(KINDS)}).")
         problems.extend(unknown_code_message(s, where) for s in load_frame().unknown_codes(e.subthemes))
         for r in e.related:
             if r not in ids:
@@ -323,12 +296,6 @@ def validate(entries: Sequence[Entry], folder: Path | None) -> list[str]:
         for c in e.citations:
             if c.document not in SEED_DOCUMENTS:
                 problems.append(f"{where}: ukendt kildedokument '{c.document}'.")
-                continue
-            if c.first < 1 or c.first > c.last:
-                problems.append(
-                    f"{where}: linjerne [{c.first}, {c.last}] i {c.document} er ikke et gyldigt "
-                    "interval (første skal være mindst 1 og højst sidste)."
-                )
                 continue
             count = seed_line_count(c.document, folder) if folder is not None else None
             if folder is not None and count is None:

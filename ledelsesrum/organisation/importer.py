@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from ledelsesrum.lib.schema import Record, Text, check, model_max_length
 from ledelsesrum.lib.tabular import Table, TabularError, read_table
 
 from . import staging
@@ -111,6 +112,27 @@ def parse_whole_number(text: str, *, maximum: int) -> int:
     if number > maximum:
         raise ValueError(_("er urealistisk stor (højst %(max)d)") % {"max": maximum})
     return number
+
+
+def email_problem(text: str) -> str | None:
+    """Why ``text`` is not an e-mail address (None when it is one)."""
+    try:
+        validate_email(text)
+    except ValidationError:
+        return _("'%(value)s' er ikke en gyldig e-mailadresse") % {"value": text}
+    return None
+
+
+def row_schema() -> Record:
+    """The text columns of a leader row; the lengths are the leader register's own."""
+    def column(key: str, required: bool = False) -> Text:
+        return Text(required=required, label=COLUMN_LABELS[key], max_length=model_max_length(Leader, key))
+
+    return Record(fields={
+        "name": column("name", required=True),
+        "email": Text(label=COLUMN_LABELS["email"], check=email_problem),
+        "area": column("area"), "level": column("level"), "title": column("title"),
+    })
 
 
 def split_path(text: str) -> tuple[str, ...]:
@@ -286,38 +308,19 @@ def plan_leader_import(
     errors_by_row: dict[int, list[str]] = {}
     has_path_columns = mapping.index("forvaltning") is not None
     total = len(rows)
+    schema = row_schema()
 
     for index, row in enumerate(rows, start=1):
         messages = list(row.problems)
         values: dict[str, Any] = {}
 
-        name = row.get("name")
-        if not name:
-            messages.append(_("navn mangler"))
-        elif len(name) > 200:
-            messages.append(_("navnet er længere end 200 tegn"))
-        else:
-            values["name"] = name
-
-        email = row.get("email").strip().lower()
-        if not email:
-            messages.append(_("e-mail mangler"))
-        else:
-            try:
-                validate_email(email)
-            except ValidationError:
-                messages.append(_("'%(value)s' er ikke en gyldig e-mailadresse") % {"value": row.get("email")})
-                email = ""
+        checked = check(schema, {key: row.get(key) for key in schema.fields}, sentences=False, translate=_)
+        messages.extend(checked.problems)
+        email = checked.value.pop("email").lower()
         if email:
             first_row_of_email[email].append(row.number)
-
-        for key, max_len in (("area", 200), ("level", 100), ("title", 200)):
-            text = row.get(key)
-            if text:
-                if len(text) > max_len:
-                    messages.append(_("%(col)s er længere end %(n)d tegn") % {"col": COLUMN_LABELS[key], "n": max_len})
-                else:
-                    values[key] = text
+        if not checked.problems:
+            values.update((key, text) for key, text in checked.value.items() if text)
 
         for key, maximum in (("span_of_control", MAX_SPAN), ("years_as_leader", MAX_YEARS)):
             text = row.get(key)
@@ -391,8 +394,9 @@ def _unit_path_for(row, has_path_columns: bool, units: _UnitIndex) -> tuple[tupl
         path = (unit_text,)
     else:
         return (), ""
-    if any(len(part) > 200 for part in path):
-        return (), _("et enhedsnavn er længere end 200 tegn")
+    longest = model_max_length(Unit, "name")
+    if any(len(part) > longest for part in path):
+        return (), _("et enhedsnavn er længere end %(n)d tegn") % {"n": longest}
     return units.anchor(path), ""
 
 

@@ -27,6 +27,17 @@ import yaml
 
 from ledelsesrum.frame.subthemes import load_frame
 from ledelsesrum.lib import safe_yaml
+from ledelsesrum.lib.schema import (
+    Flag,
+    Integer,
+    Items,
+    Record,
+    Span,
+    Table,
+    Text,
+    check,
+    model_max_length,
+)
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "item_bank.yaml"
 # The source documents live beside the repository (../shared/seeds); when they are not there
@@ -36,7 +47,7 @@ SEEDS_DIR = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 FORMAT = "ledelsesrum-item-bank/1"
 KINDS = ("scale", "choice", "number", "open")
 OPTIONS_FROM = ("areas", "levels")
-CODE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")
+CODE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")  # the length is Question.code's
 SUBTHEME_RE = re.compile(r"^[1-9][a-z]$")
 MAX_INSTRUMENT_BYTES = 1024 * 1024
 
@@ -235,47 +246,74 @@ def _read_mapping(data: bytes, name: str) -> dict:
 # Validation
 
 
-class _Checker:
-    def __init__(self) -> None:
-        self.errors: list[str] = []
-        self.strict_documents = True
+def _option(value: Any) -> Any:
+    """An option may be written as just its text: ``[Ja, Nej]``."""
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return {"key": str(value), "label": str(value)}
+    return value
 
-    def add(self, message: str) -> None:
-        self.errors.append(message)
 
-    def text(self, value: Any, where: str, *, required: bool = True) -> str:
-        if value is None or value == "":
-            if required:
-                self.add(f"{where} mangler.")
-            return ""
-        if not isinstance(value, (str, int, float)):
-            self.add(f"{where} skal være en tekst.")
-            return ""
-        return str(value).strip()
+@functools.lru_cache(maxsize=1)
+def _schema() -> Record:
+    """The shape of a bank file. Built on first use: the lengths are the questionnaire's own
+    (``surveys.models``), which cannot be imported before Django has set up its apps."""
+    from .models import Question, Questionnaire, Section
 
-    def flag(self, value: Any, where: str) -> bool:
-        if value is None:
-            return False
-        if not isinstance(value, bool):
-            self.add(f"{where} skal være true eller false.")
-            return False
-        return value
+    def code(model_field: str) -> Text:
+        return Text(pattern=CODE_RE, hint="bogstaver A–Z, tal og _, med et bogstav først",
+                    max_length=model_max_length(Question, model_field))
 
-    def mapping(self, value: Any, where: str) -> dict:
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            self.add(f"{where} skal være en samling af nøgler.")
-            return {}
-        return value
-
-    def listing(self, value: Any, where: str) -> list:
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.add(f"{where} skal være en liste.")
-            return []
-        return value
+    citation = Record(fields={"document": Text(required=False), "note": Text(required=False),
+                              "lines": Span(required=False)})
+    sources = Items(required=False, numbered="kilde nr. {n}", of=citation)
+    optional = Text(required=False)
+    response_scale = Text(required=False, max_length=model_max_length(Question, "response_scale"))
+    return Record(fields={
+        "format": optional,
+        "version": Text(max_length=model_max_length(Questionnaire, "bank_version")),
+        "title": Text(required=False, max_length=model_max_length(Questionnaire, "title")),
+        "sources": sources,
+        "themes": Table(item="tema {key}"),
+        "subthemes": Table(item="undertema {key}", non_empty=True, key_pattern=SUBTHEME_RE,
+                           key_hint="tal+bogstav (f.eks. '1d')"),
+        "response_scales": Table(item="svarskalaen '{key}'", non_empty=True, of=Record(fields={
+            # The number of labels is checked by parse_bank, which says how many there are.
+            "labels": Items(required=False, numbered="svarmulighed nr. {n}"),
+            "title": optional, "dont_know": Text(),
+        })),
+        "facts": Items(required=False, item="faktaspørgsmål {key}", numbered="faktaspørgsmål nr. {n}",
+                       key="code", of=Record(fields={
+                           "code": code("code"), "text": Text(), "help": optional, "unit": optional,
+                           "kind": Text(choices=("choice", "number", "open"), noun="type"),
+                           "options": Items(required=False, numbered="svarmulighed nr. {n}", unique="key",
+                                            duplicate="%(where)s: svarmuligheden '%(value)s' står to gange",
+                                            of=Record(from_scalar=_option,
+                                                      fields={"key": Text(), "label": Text()})),
+                           "options_from": Text(required=False, choices=OPTIONS_FROM),
+                           "min": Integer(required=False), "max": Integer(required=False),
+                       })),
+        "scales": Items(item="skala {key}", numbered="skala nr. {n}", key="code", non_empty=True,
+                        of=Record(fields={
+                            "code": code("scale_code"), "title": Text(), "subtheme": Text(),
+                            "description": optional, "response_scale": response_scale,
+                            "items": Items(item="spørgsmål {key}", numbered="spørgsmål nr. {n}", key="code",
+                                           non_empty=True, of=Record(fields={
+                                               "code": code("code"), "text": Text(), "help": optional,
+                                               "response_scale": response_scale,
+                                               "reverse": Flag(), "sensitive": Flag(),
+                                           })),
+                            "sources": sources,
+                        })),
+        "open_questions": Items(required=False, item="åbent spørgsmål {key}",
+                                numbered="åbent spørgsmål nr. {n}", key="code", of=Record(fields={
+                                    "code": code("code"), "text": Text(), "help": optional,
+                                    "sensitive": Flag(),
+                                })),
+        "pages": Items(required=False, numbered="side nr. {n}", of=Record(fields={
+            "title": Text(max_length=model_max_length(Section, "title")), "intro": optional,
+            "scales": Items(required=False), "facts": Flag(), "open_questions": Flag(),
+        })),
+    })
 
 
 def parse_bank(
@@ -292,214 +330,121 @@ def parse_bank(
     """
     frame = load_frame()
     raw = {"themes": frame.theme_labels(), "subthemes": frame.subtheme_labels(), **raw}
-    c = _Checker()
-    c.strict_documents = require_sources
+    checked = check(_schema(), raw)
+    errors = checked.problems
+    data = checked.value
     fmt = raw.get("format")
     if fmt is not None and fmt != FORMAT:
-        c.add(f"Ukendt format '{fmt}' (forventet '{FORMAT}').")
-    version = c.text(raw.get("version"), "Feltet 'version'")
-    title = c.text(raw.get("title"), "Feltet 'title'", required=False)
+        errors.insert(0, f"Ukendt format '{fmt}' (forventet '{FORMAT}').")
 
     seen_docs: dict[str, int | None] = {}
-    sources = [
-        _citation(c, entry, f"Kilde nr. {n}", seen_docs)
-        for n, entry in enumerate(c.listing(raw.get("sources"), "Feltet 'sources'"), start=1)
-    ]
-    if require_sources and not sources:
-        c.add("Feltet 'sources' mangler: spørgebanken skal angive sine kilder.")
 
-    themes = {str(k): c.text(v, f"Tema {k}") for k, v in c.mapping(raw.get("themes"), "'themes'").items()}
-    subthemes: dict[str, str] = {}
-    for key, label in c.mapping(raw.get("subthemes"), "Feltet 'subthemes'").items():
-        key = str(key)
-        if not SUBTHEME_RE.match(key):
-            c.add(f"Undertemaet '{key}' har ikke formen tal+bogstav (f.eks. '1d').")
-        subthemes[key] = c.text(label, f"Undertema {key}")
-    if not subthemes:
-        c.add("Feltet 'subthemes' mangler eller er tomt.")
+    def citation(entry: dict, where: str) -> Citation:
+        return _citation(entry, where, seen_docs, errors, strict=require_sources)
+
+    sources = [citation(entry, f"Kilde nr. {n}") for n, entry in enumerate(data["sources"], start=1)]
+    if require_sources and not sources:
+        errors.append("Feltet 'sources' mangler: spørgebanken skal angive sine kilder.")
+    subthemes: dict[str, str] = data["subthemes"]
 
     response_scales: dict[str, ResponseScale] = {}
-    for key, spec in c.mapping(raw.get("response_scales"), "Feltet 'response_scales'").items():
-        key = str(key)
-        spec = c.mapping(spec, f"Svarskalaen '{key}'")
-        labels = [c.text(v, f"En svarmulighed i svarskalaen '{key}'") for v in c.listing(
-            spec.get("labels"), f"Svarmulighederne i svarskalaen '{key}'")]
-        if len(labels) != 5:
-            c.add(f"Svarskalaen '{key}' skal have præcis 5 svarmuligheder, men har {len(labels)}.")
-        response_scales[key] = ResponseScale(
-            key=key,
-            title=c.text(spec.get("title"), f"Titlen på svarskalaen '{key}'", required=False) or key,
-            labels=labels,
-            dont_know_label=c.text(spec.get("dont_know"), f"'dont_know' i svarskalaen '{key}'"),
-        )
-    if not response_scales:
-        c.add("Feltet 'response_scales' mangler eller er tomt.")
+    for key, spec in data["response_scales"].items():
+        if len(spec["labels"]) != 5:
+            errors.append(f"Svarskalaen '{key}' skal have præcis 5 svarmuligheder, men har {len(spec['labels'])}.")
+        response_scales[key] = ResponseScale(key=key, title=spec["title"] or key, labels=spec["labels"],
+                                             dont_know_label=spec["dont_know"])
     default_scale = "grad5" if "grad5" in response_scales else next(iter(response_scales), "")
 
+    # Codes are unique across facts, scales and questions: answers are stored by code.
     codes: dict[str, str] = {}
 
     def claim(code: str, where: str) -> None:
-        if not code:
-            return
-        if not CODE_RE.match(code):
-            c.add(f"Koden '{code}' ({where}) må kun indeholde bogstaver A–Z, tal og _ og højst være 40 tegn.")
         if code in codes:
-            c.add(f"Koden '{code}' er brugt mere end én gang ({codes[code]} og {where}).")
-        else:
+            errors.append(f"Koden '{code}' er brugt mere end én gang ({codes[code]} og {where}).")
+        elif code:
             codes[code] = where
 
     facts = []
-    for n, entry in enumerate(c.listing(raw.get("facts"), "Feltet 'facts'"), start=1):
-        entry = c.mapping(entry, f"Faktaspørgsmål nr. {n}")
-        code = c.text(entry.get("code"), f"Koden på faktaspørgsmål nr. {n}")
-        where = f"faktaspørgsmålet {code or n}"
-        claim(code, where)
-        kind = c.text(entry.get("kind"), f"Typen ('kind') på {where}")
-        if kind and kind not in ("choice", "number", "open"):
-            c.add(f"Typen '{kind}' på {where} er ukendt (brug choice, number eller open).")
-        options = _options(c, entry.get("options"), where)
-        options_from = c.text(entry.get("options_from"), f"'options_from' på {where}", required=False)
-        if options_from and options_from not in OPTIONS_FROM:
-            c.add(f"'options_from' på {where} skal være 'areas' eller 'levels'.")
-        if kind == "choice" and not options and not options_from:
-            c.add(f"{where.capitalize()} er et valg, men har ingen svarmuligheder ('options').")
+    for n, entry in enumerate(data["facts"], start=1):
+        where = f"faktaspørgsmålet {entry['code'] or n}"
+        claim(entry["code"], where)
+        if entry["kind"] == "choice" and not entry["options"] and not entry["options_from"]:
+            errors.append(f"{where.capitalize()} er et valg, men har ingen svarmuligheder ('options').")
         facts.append(BankItem(
-            code=code, kind=kind, text=c.text(entry.get("text"), f"Teksten på {where}"),
-            help_text=c.text(entry.get("help"), "", required=False), options=options,
-            options_from=options_from, min_value=_int_or_none(c, entry.get("min"), where),
-            max_value=_int_or_none(c, entry.get("max"), where),
-            unit=c.text(entry.get("unit"), "", required=False),
+            code=entry["code"], kind=entry["kind"], text=entry["text"], help_text=entry["help"],
+            options=entry["options"], options_from=entry["options_from"], min_value=entry["min"],
+            max_value=entry["max"], unit=entry["unit"],
         ))
 
     scales = []
-    for n, entry in enumerate(c.listing(raw.get("scales"), "Feltet 'scales'"), start=1):
-        entry = c.mapping(entry, f"Skala nr. {n}")
-        code = c.text(entry.get("code"), f"Koden på skala nr. {n}")
+    for n, entry in enumerate(data["scales"], start=1):
+        code, subtheme = entry["code"], entry["subtheme"]
         where = f"skalaen {code or n}"
         claim(code, where)
-        subtheme = c.text(entry.get("subtheme"), f"Undertemaet ('subtheme') på {where}")
         if subtheme and subthemes and subtheme not in subthemes:
-            c.add(f"Ukendt undertema '{subtheme}' i {where}.")
-        rs = c.text(entry.get("response_scale"), "", required=False) or default_scale
+            errors.append(f"Ukendt undertema '{subtheme}' i {where}.")
+        rs = entry["response_scale"] or default_scale
         if rs and response_scales and rs not in response_scales:
-            c.add(f"Ukendt svarskala '{rs}' i {where}.")
+            errors.append(f"Ukendt svarskala '{rs}' i {where}.")
         items = []
-        for m, item in enumerate(c.listing(entry.get("items"), f"Spørgsmålene i {where}"), start=1):
-            item = c.mapping(item, f"Spørgsmål nr. {m} i {where}")
-            icode = c.text(item.get("code"), f"Koden på spørgsmål nr. {m} i {where}")
-            iwhere = f"spørgsmålet {icode or m} i {where}"
-            claim(icode, iwhere)
-            irs = c.text(item.get("response_scale"), "", required=False) or rs
+        for m, item in enumerate(entry["items"], start=1):
+            iwhere = f"spørgsmålet {item['code'] or m} i {where}"
+            claim(item["code"], iwhere)
+            irs = item["response_scale"] or rs
             if irs and response_scales and irs not in response_scales:
-                c.add(f"Ukendt svarskala '{irs}' i {iwhere}.")
+                errors.append(f"Ukendt svarskala '{irs}' i {iwhere}.")
             items.append(BankItem(
-                code=icode, kind="scale", text=c.text(item.get("text"), f"Teksten på {iwhere}"),
-                help_text=c.text(item.get("help"), "", required=False), response_scale=irs,
-                reverse=c.flag(item.get("reverse"), f"'reverse' på {iwhere}"),
-                sensitive=c.flag(item.get("sensitive"), f"'sensitive' på {iwhere}"),
+                code=item["code"], kind="scale", text=item["text"], help_text=item["help"],
+                response_scale=irs, reverse=item["reverse"], sensitive=item["sensitive"],
                 scale_code=code, subtheme=subtheme,
             ))
-        if not items:
-            c.add(f"{where.capitalize()} har ingen spørgsmål.")
         # A scale score mixing sensitive and ordinary items would publish the sensitive answers
         # under the ordinary (lower) threshold: keep sensitive items in scales of their own.
         if items and 0 < sum(i.sensitive for i in items) < len(items):
-            c.add(f"{where.capitalize()} blander følsomme og almindelige spørgsmål; "
-                  "læg de følsomme i en skala for sig.")
+            errors.append(f"{where.capitalize()} blander følsomme og almindelige spørgsmål; "
+                          "læg de følsomme i en skala for sig.")
         scales.append(BankScale(
-            code=code, title=c.text(entry.get("title"), f"Titlen på {where}"), subtheme=subtheme,
-            description=c.text(entry.get("description"), "", required=False), response_scale=rs,
-            items=items,
-            sources=[_citation(c, s, f"En kilde i {where}", seen_docs)
-                     for s in c.listing(entry.get("sources"), f"Kilderne i {where}")],
+            code=code, title=entry["title"], subtheme=subtheme, description=entry["description"],
+            response_scale=rs, items=items,
+            sources=[citation(s, f"En kilde i {where}") for s in entry["sources"]],
         ))
-    if not scales:
-        c.add("Feltet 'scales' mangler eller er tomt.")
 
     open_questions = []
-    for n, entry in enumerate(c.listing(raw.get("open_questions"), "Feltet 'open_questions'"), start=1):
-        entry = c.mapping(entry, f"Åbent spørgsmål nr. {n}")
-        code = c.text(entry.get("code"), f"Koden på åbent spørgsmål nr. {n}")
-        where = f"det åbne spørgsmål {code or n}"
-        claim(code, where)
-        open_questions.append(BankItem(
-            code=code, kind="open", text=c.text(entry.get("text"), f"Teksten på {where}"),
-            help_text=c.text(entry.get("help"), "", required=False),
-            sensitive=c.flag(entry.get("sensitive"), f"'sensitive' på {where}"),
-        ))
+    for n, entry in enumerate(data["open_questions"], start=1):
+        claim(entry["code"], f"det åbne spørgsmål {entry['code'] or n}")
+        open_questions.append(BankItem(code=entry["code"], kind="open", text=entry["text"],
+                                       help_text=entry["help"], sensitive=entry["sensitive"]))
 
     scale_codes = {s.code for s in scales}
     placed: dict[str, str] = {}
     pages = []
-    for n, entry in enumerate(c.listing(raw.get("pages"), "Feltet 'pages'"), start=1):
-        entry = c.mapping(entry, f"Side nr. {n}")
-        ptitle = c.text(entry.get("title"), f"Overskriften på side nr. {n}")
-        listed = [str(s) for s in c.listing(entry.get("scales"), f"Skalaerne på side nr. {n}")]
-        for s in listed:
+    for n, entry in enumerate(data["pages"], start=1):
+        for s in entry["scales"]:
             if s not in scale_codes:
-                c.add(f"Side nr. {n} nævner en ukendt skala '{s}'.")
+                errors.append(f"Side nr. {n} nævner en ukendt skala '{s}'.")
             elif s in placed:
-                c.add(f"Skalaen '{s}' står på både {placed[s]} og side nr. {n}.")
+                errors.append(f"Skalaen '{s}' står på både {placed[s]} og side nr. {n}.")
             else:
                 placed[s] = f"side nr. {n}"
-        pages.append(Page(
-            title=ptitle, intro=c.text(entry.get("intro"), "", required=False), scales=listed,
-            facts=c.flag(entry.get("facts"), f"'facts' på side nr. {n}"),
-            open_questions=c.flag(entry.get("open_questions"), f"'open_questions' på side nr. {n}"),
-        ))
+        pages.append(Page(title=entry["title"], intro=entry["intro"], scales=entry["scales"],
+                          facts=entry["facts"], open_questions=entry["open_questions"]))
 
-    if c.errors:
-        raise BankError(c.errors, source=source)
+    if errors:
+        raise BankError(errors, source=source)
     return ItemBank(
-        version=version, title=title, sources=sources, themes=themes, subthemes=subthemes,
-        response_scales=response_scales, facts=facts, scales=scales,
+        version=data["version"], title=data["title"], sources=sources, themes=data["themes"],
+        subthemes=subthemes, response_scales=response_scales, facts=facts, scales=scales,
         open_questions=open_questions, pages=pages, path=path,
     )
 
 
-def _options(c: _Checker, value: Any, where: str) -> list[dict]:
-    options = []
-    keys: set[str] = set()
-    for n, opt in enumerate(c.listing(value, f"Svarmulighederne på {where}"), start=1):
-        if isinstance(opt, (str, int)):
-            opt = {"key": str(opt), "label": str(opt)}
-        opt = c.mapping(opt, f"Svarmulighed nr. {n} på {where}")
-        key = c.text(opt.get("key"), f"Nøglen på svarmulighed nr. {n} på {where}")
-        label = c.text(opt.get("label"), f"Teksten på svarmulighed nr. {n} på {where}")
-        if key in keys:
-            c.add(f"Svarmuligheden '{key}' står to gange på {where}.")
-        keys.add(key)
-        options.append({"key": key, "label": label})
-    return options
-
-
-def _int_or_none(c: _Checker, value: Any, where: str) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        c.add(f"Grænserne (min/max) på {where} skal være hele tal.")
-        return None
-    return value
-
-
-def _citation(c: _Checker, entry: Any, where: str, seen: dict[str, int | None]) -> Citation:
-    entry = c.mapping(entry, where)
-    document = c.text(entry.get("document"), "", required=False)
-    note = c.text(entry.get("note"), "", required=False)
+def _citation(entry: dict, where: str, seen: dict[str, int | None], errors: list[str], *,
+              strict: bool) -> Citation:
+    document, note, lines = entry["document"], entry["note"], entry["lines"]
     if not document:
         if not note:
-            c.add(f"{where} skal have et dokument ('document') eller en note ('note').")
+            errors.append(f"{where} skal have et dokument ('document') eller en note ('note').")
         return Citation(document="", note=note)
-    lines_raw = entry.get("lines")
-    lines: tuple[int, int] | None = None
-    if lines_raw is not None:
-        if (not isinstance(lines_raw, list) or len(lines_raw) != 2
-                or not all(isinstance(x, int) and not isinstance(x, bool) for x in lines_raw)):
-            c.add(f"{where}: 'lines' skal være [første, sidste] linjenummer.")
-        elif not 1 <= lines_raw[0] <= lines_raw[1]:
-            c.add(f"{where}: linjerne {lines_raw[0]}–{lines_raw[1]} er ikke et gyldigt interval.")
-        else:
-            lines = (lines_raw[0], lines_raw[1])
     if lines is not None and SEEDS_DIR.is_dir():
         if document not in seen:
             doc_path = SEEDS_DIR / Path(document).name
@@ -507,8 +452,8 @@ def _citation(c: _Checker, entry: Any, where: str, seen: dict[str, int | None]) 
                 len(doc_path.read_text(encoding="utf-8").splitlines()) if doc_path.is_file() else None
             )
         count = seen[document]
-        if count is None and c.strict_documents:
-            c.add(f"{where}: kildedokumentet '{document}' findes ikke blandt kildedokumenterne.")
-        elif lines[1] > count:
-            c.add(f"{where}: linje {lines[1]} findes ikke i '{document}', som kun har {count} linjer.")
+        if count is None and strict:
+            errors.append(f"{where}: kildedokumentet '{document}' findes ikke blandt kildedokumenterne.")
+        elif count is not None and lines[1] > count:
+            errors.append(f"{where}: linje {lines[1]} findes ikke i '{document}', som kun har {count} linjer.")
     return Citation(document=document, lines=lines, note=note)

@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ledelsesrum.lib import segments
+from ledelsesrum.lib.schema import Record, Text, check, model_max_length
 from ledelsesrum.lib.tabular import Table, TabularError, read_table
 from ledelsesrum.organisation import staging
 from ledelsesrum.organisation.importer import (
@@ -277,6 +278,9 @@ def plan_response_import(
     parsers = {key: _Parser(q) for key, q in question_columns}
 
     context = _Context(round)
+    # Stored on the response, so its length is the model's.
+    identity = Record(fields={"external_id": Text(
+        required=False, label=_("id"), max_length=model_max_length(Response, "external_id"))})
     seen_email: dict[str, list[int]] = defaultdict(list)
     seen_external: dict[str, list[int]] = defaultdict(list)
     planned: dict[int, PlannedResponse] = {}
@@ -306,9 +310,9 @@ def plan_response_import(
             messages.append(_("rækken har ingen svar"))
 
         email = row.get("email").strip().lower()
-        external_id = row.get("external_id").strip()
-        if len(external_id) > 100:
-            messages.append(_("id er længere end 100 tegn"))
+        checked = check(identity, {"external_id": row.get("external_id")}, sentences=False, translate=_)
+        messages.extend(checked.problems)
+        external_id = checked.value["external_id"]
         target: dict[str, Any] = {}
         if email:
             try:
@@ -423,7 +427,8 @@ class _Context:
 
     def explicit_segment(self, row, target: dict) -> list[str]:
         messages: list[str] = []
-        segment = {"unit_id": None, "area": row.get("area")[:200], "level": row.get("level")[:100],
+        segment = {"unit_id": None, "area": row.get("area")[:model_max_length(Response, "area")],
+                   "level": row.get("level")[:model_max_length(Response, "level")],
                    "seniority_band": "", "span_band": "", "education": ""}
         unit_text = row.get("unit")
         path: tuple[str, ...] = ()
