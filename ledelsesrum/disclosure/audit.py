@@ -27,6 +27,7 @@ sums). A search cut short by its node budget is itself a finding: the audit fail
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections import defaultdict
@@ -34,6 +35,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from .audit_view import View
 
 NODE_BUDGET = 400_000
 BANDS: tuple[tuple[int, ...], ...] = ((1, 2), (3,), (4, 5))
@@ -287,6 +290,9 @@ class _Audit:
         self.k = k
         self.report = Report()
         self._spans: dict[tuple, Echelon] = {}
+        self._views: dict[tuple, View] = {}
+        self._class_spans: dict[int, tuple[View, Echelon]] = {}
+        self._atoms_of: dict[str, np.ndarray] = {}
         self.prefer = np.asarray(data.responses, dtype=np.int64)
 
     def find(self, family: str, kind: str, detail: str) -> None:
@@ -306,6 +312,31 @@ class _Audit:
             self._spans[sig] = hit
         return hit
 
+    def view(self, keys: Iterable[str], live: np.ndarray, witness: np.ndarray,
+             need: int) -> View:
+        sig = (tuple(sorted(set(keys))), np.packbits(live).tobytes(),
+               np.packbits(witness).tobytes(), need)
+        hit = self._views.get(sig)
+        if hit is None:
+            hit = View(self.data.cells, sig[0], self.data.n_atoms, live, witness, need,
+                       atoms_of=self._atoms_of)
+            if len(self._views) > 16:
+                self._views.clear()
+            self._views[sig] = hit
+        return hit
+
+    def class_span(self, view: View) -> Echelon:
+        """The echelon form of a view's cells over its classes (smallest cells first: rows
+        then stay short, as a tree's parent reduces to its own atoms)."""
+        hit = self._class_spans.get(id(view))
+        if hit is None or hit[0] is not view:
+            self.report.spans += 1
+            hit = (view, Echelon(sorted(view.vectors, key=len), view.sums(self.prefer)))
+            if len(self._class_spans) > 16:
+                self._class_spans.clear()
+            self._class_spans[id(view)] = hit
+        return hit[1]
+
     def derived(self, family: str, kind: str, keys: Iterable[str], live: np.ndarray,
                 weight: np.ndarray, budget: int, target: np.ndarray | None = None) -> None:
         self.report.checks += 1
@@ -315,9 +346,16 @@ class _Audit:
         eligible = live & (weight <= budget)
         if not (eligible if target is None else eligible & target).any():
             return
-        sets, complete = dangerous_sets(self.span(keys, live), live, weight, budget, target)
-        for atoms in sets:
-            self.find(family, kind, "atoms " + ",".join(map(str, atoms)))
+        # On classes of live atoms, breakdown tables left out where ties prove they add no
+        # such set (audit_view): exact, and what makes a national round fit in minutes.
+        view = self.view(keys, live, live & (weight >= 1), budget + 1)
+        c_weight = view.sums(np.where(live, weight, 0))
+        c_target = None if target is None else view.any(live & target)
+        echelon = self.class_span(view)
+        sets, complete = dangerous_sets(echelon, np.ones(view.n_classes, dtype=bool), c_weight,
+                                        budget, c_target)
+        for classes in sets:
+            self.find(family, kind, "atoms " + ",".join(map(str, view.atoms(classes))))
         if not complete:
             self.find(family, "search cut short", "the audit could not prove the release safe")
 
@@ -329,10 +367,13 @@ class _Audit:
         keys = sorted(set(keys))
         if not keys or not empty.any():
             return
-        cells = self.data.cells
-        full = [[a for a in cells[k] if live[a]] for k in keys]
-        rest = [[a for a in atoms if not empty[a]] for atoms in full]
-        if _rank(full, self.prefer) != _rank(rest, self.prefer):
+        # A combination living on empty atoms vanishes on the others: they are the witnesses.
+        view = self.view(keys, live, live & ~empty, 1)
+        c_empty = ~view.any(live & ~empty)
+        full = sorted(view.vectors, key=len)
+        rest = [[c for c in vec if not c_empty[c]] for vec in full]
+        prefer = view.sums(self.prefer)
+        if _rank(full, prefer) != _rank(rest, prefer):
             self.find(family, kind, "a combination of shown cells covers only empty atoms")
 
 
@@ -374,6 +415,7 @@ def audit(data: RoundData, payloads: Sequence[dict], *, allowed_reasons: Iterabl
 
     # -- items -------------------------------------------------------------------------------
     codes = list(_items(latest))
+    classes = _Classes(cells, data.n_atoms)
     for code in codes:
         counts = np.asarray(data.item_counts[code], dtype=np.int64)
         n = counts[:, 1:].sum(axis=1)
@@ -443,6 +485,23 @@ def audit(data: RoundData, payloads: Sequence[dict], *, allowed_reasons: Iterabl
             nobody = counts[:, list(cats)].sum(axis=1) == 0
             a.empty_within(fam + " distribution", f"derivable group with nobody in {cats}",
                            shown_dist, live, live & nobody)
+        # The total's five categories: a shown mean (or the rest of the total) at the least
+        # or most sum its share of them allows.
+        five = "total" in shown_dist and any(
+            v is not None and len(v) == 5 for v in dist_values.get("total", []))
+        if five:
+            t_n, t_s = cell_total(n, "total"), cell_total(s, "total")
+            cats = [cell_total(counts[:, j], "total") for j in range(1, 6)]
+            for g_key in shown_mean:
+                g_n, g_s = mean_ns[g_key]
+                if 0 < g_n < t_n and any(_at_five_share_bound(m, total, cats) for m, total in
+                                         ((g_n, g_s), (t_n - g_n, t_s - g_s))):
+                    a.find(fam + " distribution", "mean at the bound of its share of five",
+                           g_key)
+        # Several inequalities together, on small rounds: an integer programme.
+        a.report.checks += 1
+        for what in _integer_attack(classes, counts, kv, shown_mean, shown_dist, five):
+            a.find(fam, "an integer programme pins a small group", what)
 
     # -- scales ------------------------------------------------------------------------------
     for code in _scales(latest):
@@ -471,6 +530,170 @@ def audit(data: RoundData, payloads: Sequence[dict], *, allowed_reasons: Iterabl
                       np.minimum(np.asarray(off, dtype=np.int64), 1), 0, near)
     a.report.seconds = time.perf_counter() - started
     return a.report
+
+
+def _at_five_share_bound(m: int, total: int, cats: Sequence[int]) -> bool:
+    answers = sorted(v for v, count in enumerate(cats, start=1) for _ in range(count))
+    return total <= sum(answers[:m]) or total >= sum(answers[-m:])
+
+
+# Rounds whose live atoms fall into at most this many classes (atoms no cell tells apart)
+# get the integer programme; a solve past the time limit is a finding (fails closed).
+INTEGER_MAX_CLASSES = 16
+INTEGER_SECONDS = 10.0
+INTEGER_MARGIN = 2  # "close to a bound": within this many scale steps
+
+
+class _Classes:
+    """Atoms by the set of cells that hold them."""
+
+    def __init__(self, cells: dict[str, frozenset[int]], n_atoms: int) -> None:
+        holding: list[list[str]] = [[] for _ in range(n_atoms)]
+        for key in sorted(cells):
+            for atom in cells[key]:
+                holding[atom].append(key)
+        self.cells = cells
+        self.signature = [tuple(h) for h in holding]
+
+
+def _integer_attack(classes: _Classes, counts: np.ndarray, kv: int, shown_mean: Iterable[str],
+                    shown_dist: Iterable[str], five: bool) -> list[str]:
+    """The attacker's integer programme over the item's classes: every answer count per
+    atom, the exact sums of shown means, the bands of shown distributions, the total's five
+    categories. Returns what it pins: a category count of 1..k_v-1 of a class or a cell, a class
+    with an atom under 2k_v in one category or band, a sum of a class (up to three) or a cell
+    under k_v. Only rounds of few classes where a group under 2k_v shows a figure or holds an
+    atom."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    n = counts[:, 1:].sum(axis=1)
+    live = np.flatnonzero(n > 0).tolist()
+    sig: dict[tuple, int] = {}
+    of = {a: sig.setdefault(classes.signature[a], len(sig)) for a in live}
+    m = len(sig)
+    if not m or m > INTEGER_MAX_CLASSES:
+        return []
+    truth = np.zeros((m, 5), dtype=np.int64)
+    least = np.full(m, 10**9)
+    for a in live:
+        truth[of[a]] += counts[a, 1:]
+        least[of[a]] = min(least[of[a]], int(n[a]))
+    size = truth.sum(axis=1)
+    held = {key: sorted({of[a] for a in atoms if a in of}) for key, atoms in classes.cells.items()}
+    held = {key: cl for key, cl in held.items() if cl}
+    shown_mean = [k for k in shown_mean if k in held]
+    shown_dist = [k for k in shown_dist if k in held]
+    # Only where a group under 2k_v shows a mean close to a bound of its share of a shown
+    # distribution (or of the five categories): where the polytope is thin.
+    layers = [(set(held[k]), [int(truth[held[k]][:, [j - 1 for j in band]].sum())
+                              for band in BANDS], (1, 3, 4), (2, 3, 5)) for k in shown_dist]
+    if five and "total" in held:
+        layers.append((set(held["total"]), [int(x) for x in truth[held["total"]].sum(axis=0)],
+                       (1, 2, 3, 4, 5), (1, 2, 3, 4, 5)))
+    thin = False
+    for key in shown_mean:
+        g = held[key]
+        g_n, g_s = int(size[g].sum()), int((truth[g] @ np.arange(1, 6)).sum())
+        if g_n >= 2 * kv:
+            continue
+        for atoms, per, low, high in layers:
+            if set(g) <= atoms:
+                lows = sorted(v for v, c in zip(low, per, strict=True) for _ in range(c))
+                highs = sorted(v for v, c in zip(high, per, strict=True) for _ in range(c))
+                thin |= (g_s - sum(lows[:g_n]) <= INTEGER_MARGIN
+                         or sum(highs[-g_n:]) - g_s <= INTEGER_MARGIN)
+    if not thin:
+        return []
+
+    def row(cl: Iterable[int], weights: dict[int, int]) -> np.ndarray:
+        r = np.zeros(m * 5)
+        for c in cl:
+            for j, w in weights.items():
+                r[5 * c + j - 1] = w
+        return r
+
+    eq = [(row([c], {j: 1 for j in range(1, 6)})) for c in range(m)]
+    for key in shown_mean:
+        eq.append(row(held[key], {j: j for j in range(1, 6)}))
+    for key in shown_dist:
+        eq += [row(held[key], {j: 1 for j in band}) for band in BANDS]
+    if five and "total" in held:
+        eq += [row(held["total"], {j: 1}) for j in range(1, 6)]
+    x0 = truth.reshape(-1).astype(float)
+    a_eq = np.array(eq)
+    b = a_eq @ x0
+    goals: list[tuple[str, np.ndarray, bool]] = []  # (what, objective, only the most)
+    for c in range(m):
+        goals += [(f"class {c} count of {j}", row([c], {j: 1}), False)
+                  for j in range(1, 6) if 0 < truth[c, j - 1] < kv]
+        if least[c] < 2 * kv:
+            for band in ((1,), (2,), (3,), (4,), (5,), *BANDS):
+                rest = {j: 1 for j in range(1, 6) if j not in band}
+                if not truth[c, [j - 1 for j in rest]].any():
+                    goals.append((f"class {c} all in {band}", row([c], rest), True))
+    small = [c for c in range(m) if size[c] < kv]
+    for r in (1, 2, 3):
+        for combo in itertools.combinations(small, r):
+            if size[list(combo)].sum() < kv:
+                goals.append((f"sum of classes {combo}", row(combo, {j: j for j in range(1, 6)}),
+                              False))
+    for key, cl in held.items():
+        if size[cl].sum() < kv:
+            goals.append((f"sum of {key}", row(cl, {j: j for j in range(1, 6)}), False))
+        goals += [(f"{key} count of {j}", row(cl, {j: 1}), False)
+                  for j in range(1, 6) if 0 < truth[cl, j - 1].sum() < kv]
+    started = time.perf_counter()
+    objs = np.array([g[1] for g in goals]) if goals else np.zeros((0, m * 5))
+    keep = np.ones(len(goals), dtype=bool)
+    # Answers that publish the same figures: a 1 and a 5 for a 2 and a 4 in one class, or two
+    # answers swapped between classes inside the same shown cells.
+    inside = [held[k] for k in [*shown_mean, *shown_dist, *(["total"] if five else [])]
+              if k in held]
+    where = [tuple(i for i, cl in enumerate(inside) if c in cl) for c in range(m)]
+    for c in range(m):
+        for sign in (1, -1):
+            d = np.zeros(m * 5)
+            d[5 * c:5 * c + 5] = np.array([-1, 1, 0, 1, -1]) * sign
+            if (x0 + d >= 0).all():
+                keep &= np.abs(objs @ d) < 0.5
+        for c2 in range(c + 1, m):
+            if where[c] == where[c2]:
+                for j, j2 in itertools.permutations(range(5), 2):
+                    d = np.zeros(m * 5)
+                    d[[5 * c + j, 5 * c2 + j2]] = -1
+                    d[[5 * c + j2, 5 * c2 + j]] = 1
+                    if (x0 + d >= 0).all():
+                        keep &= np.abs(objs @ d) < 0.5
+    for seed in range(3 if keep.any() else 0):
+        res = milp(np.random.default_rng(seed).uniform(-1, 1, m * 5),
+                   constraints=LinearConstraint(a_eq, b, b), integrality=np.ones(m * 5),
+                   bounds=Bounds(0, np.repeat(size, 5)), options={"time_limit": 2.0})
+        if res.x is not None:
+            keep &= np.abs(objs @ (np.round(res.x) - x0)) < 0.5
+    pending = np.flatnonzero(keep).tolist()
+    pinned: list[str] = []
+    while pending:
+        g = pending.pop(0)
+        what, obj, most_only = goals[g]
+        moved = False
+        for sign in ((-1.0,) if most_only else (-1.0, 1.0)):
+            left = INTEGER_SECONDS - (time.perf_counter() - started)
+            if left <= 0:
+                break
+            res = milp(sign * obj, constraints=LinearConstraint(a_eq, b, b),
+                       integrality=np.ones(m * 5), bounds=Bounds(0, np.repeat(size, 5)),
+                       options={"time_limit": left})
+            if res.x is not None:
+                x = np.round(res.x)
+                pending = [o for o in pending if abs(goals[o][1] @ (x - x0)) < 0.5]
+                moved = abs(obj @ (x - x0)) > 0.5
+                if moved:
+                    break
+            if res.status != 0:
+                break
+        if not moved:
+            pinned.append(what)
+    return pinned
 
 
 def _at_share_bound(m: int, total: int, band_counts: Sequence[int]) -> bool:

@@ -31,6 +31,7 @@ cell layout and returns what to withhold. ``analysis.results`` shapes the payloa
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections import defaultdict
@@ -283,20 +284,46 @@ def _decide_item(layout: Layout, item: ItemData, withheld: set[str], order: np.n
     atom_bands = bands(counts)
     cell_bands = np.stack([layout.cell_sums(atom_bands[:, b]) for b in range(3)], axis=1)
     cell_s = layout.cell_sums(s)
-    pinned: set[str] = set()  # means withheld for the share rule below, kept underivable
-    for _ in range(len(keys) + 1):
-        mean_w = _item_means(layout, n, s, kv, th, withheld | no_answers, pinned, order)
-        dist_w = _item_distributions(layout, counts, atom_bands, n, cell_n, cell_bands, kv,
-                                     mean_w, order)
-        more = share_pins(layout, cell_n, cell_s, cell_bands, mean_w, dist_w) - pinned
-        if not more:
-            break
-        pinned |= more
-    n_w = set(withheld) if kv == th.k else set(mean_w) - no_answers | set(withheld)
     total_i = keys.index(layout.total)
     total_counts = counts[:, 1:].sum(axis=0)
-    five = (layout.total not in dist_w and cell_n[total_i] > 0
-            and five_categories_allowed(total_counts, kv))
+    pinned: set[str] = set()  # means withheld for the share rule below, kept underivable
+    dist_extra: set[str] = set()  # distributions withheld for the integer check
+    five_off = False  # the total's five categories withheld for a share or integer pin
+    deadline = time.perf_counter() + INTEGER_SECONDS
+    for _ in range(2 * len(keys) + 2):
+        mean_w = _item_means(layout, n, s, kv, th, withheld | no_answers, pinned, order)
+        dist_w = _item_distributions(layout, counts, atom_bands, n, cell_n, cell_bands, kv,
+                                     mean_w, order) | dist_extra
+        more = share_pins(layout, cell_n, cell_s, cell_bands, mean_w, dist_w) - pinned
+        if more:
+            pinned |= more
+            continue
+        five = (not five_off and layout.total not in dist_w and cell_n[total_i] > 0
+                and five_categories_allowed(total_counts, kv))
+        if five and five_share_pins(cell_n, cell_s, total_i, total_counts, mean_w, keys):
+            five_off, five = True, False
+        found = integer_pins(layout, counts, kv, mean_w, dist_w, five, deadline=deadline)
+        if not found:
+            break
+        # Take away the least first: the five categories, then the smallest group's mean
+        # (groups under 2k_v first), then the smallest distribution.
+        if five:
+            five_off = True
+            continue
+        means = [i for i in np.flatnonzero(cell_n > 0).tolist() if keys[i] not in mean_w]
+        dists = [i for i in np.flatnonzero(cell_n > 0).tolist() if keys[i] not in dist_w]
+        if means:
+            pick = min(means, key=lambda i: (cell_n[i] >= 2 * kv, cell_n[i], keys[i]))
+            pinned.add(keys[pick])
+        elif dists:
+            dist_extra.add(keys[min(dists, key=lambda i: (cell_n[i], keys[i]))])
+        else:
+            break
+    else:
+        # Did not settle (never seen): no distribution at all, the conservative end.
+        dist_w = set(keys)
+        five = False
+    n_w = set(withheld) if kv == th.k else set(mean_w) - no_answers | set(withheld)
     return ItemDecision(kv, n_w, mean_w, dist_w, five)
 
 
@@ -406,6 +433,221 @@ def share_pins(layout: Layout, cell_n: np.ndarray, cell_s: np.ndarray, cell_band
     return out
 
 
+def five_share_pins(cell_n: np.ndarray, cell_s: np.ndarray, total_i: int,
+                    total_counts: np.ndarray, mean_w: set[str], keys: Sequence[str]) -> bool:
+    """The share rule on the total's five categories: a shown mean of a group smaller than the
+    total (or the rest of the total) at the least or the most sum that many of the total's
+    answers can have fixes its answers (k = 3: 5 answers at the top of [10, 3, 3, 3, 3] are
+    5, 5, 5, 4, 4). Then the five categories are withheld (the three bands stay)."""
+    cats = [int(c) for c in total_counts]
+    n_t, s_t = int(cell_n[total_i]), int(cell_s[total_i])
+    for i, key in enumerate(keys):
+        n_g = int(cell_n[i])
+        if key in mean_w or not 0 < n_g < n_t:
+            continue
+        for m, total in ((n_g, int(cell_s[i])), (n_t - n_g, s_t - int(cell_s[i]))):
+            lo, hi = _category_share_bounds(m, cats)
+            if total <= lo or total >= hi:
+                return True
+    return False
+
+
+def _category_share_bounds(m: int, cats: Sequence[int]) -> tuple[int, int]:
+    lo = hi = 0
+    left = m
+    for value, count in enumerate(cats, start=1):
+        take = min(left, count)
+        lo += take * value
+        left -= take
+    left = m
+    for value, count in reversed(list(enumerate(cats, start=1))):
+        take = min(left, count)
+        hi += take * value
+        left -= take
+    return lo, hi
+
+
+# The integer check: pieces of up to this many classes (merged live atoms) are checked
+# exactly; bigger ones rely on the linear rules above. Past the time budget (per item) every
+# target not yet cleared counts as pinned, so a slow solver withholds more, never less.
+INTEGER_MAX_CLASSES = 16
+INTEGER_SECONDS = 5.0
+
+
+INTEGER_MARGIN = 2  # "close": within this many scale steps of a share bound
+
+
+def _near_share_bound(m: int, total: int, counts_d: Sequence[int], bounds_of) -> bool:
+    lo, hi = bounds_of(m, counts_d)
+    return total - lo <= INTEGER_MARGIN or hi - total <= INTEGER_MARGIN
+
+
+def integer_pins(layout: Layout, counts: np.ndarray, kv: int, mean_w: set[str],
+                 dist_w: set[str], five: bool, *, deadline: float | None = None) -> list[str]:
+    """What an integer programme over everything shown for one item pins (empty: nothing).
+
+    The attacker's model (docs/anonymity.md) on the item's classes — live atoms merged where
+    no cell tells them apart — with every atom's answer count, every shown mean as an exact
+    sum, every shown distribution's bands and the total's five categories when shown. Several
+    inequalities together can pin what no single rule sees (k = 3: the total's five categories
+    and two means fix that one leader of 17 answered 4). Targets, as the attacker's: a category
+    count of 1..k_v-1 of a class or a cell, a class with an atom under 2k_v all in one category
+    or band, the sum of a class, of up to three classes or of a cell under k_v answers.
+    Checked only where the classes are few and a shown mean of a group under 2k_v lies
+    within INTEGER_MARGIN steps of a share bound in a shown distribution (or the five
+    categories): a trigger, not a proof that nothing else is pinned.
+    """
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    p = layout.protector
+    keys = layout.keys
+    counts = np.asarray(counts, dtype=np.int64)
+    n = answered(counts)
+    groups = np.flatnonzero(p.merge_any(n > 0))
+    m = len(groups)
+    if m == 0 or m > INTEGER_MAX_CLASSES:
+        return []
+    index = {int(g): i for i, g in enumerate(groups.tolist())}
+    truth = np.stack([p.merge(counts[:, j])[groups] for j in range(1, 6)], axis=1)
+    n_c = truth.sum(axis=1)
+    atom_min = np.full(m, np.iinfo(np.int64).max)
+    for a in np.flatnonzero(n > 0).tolist():
+        i = index[int(p.group[a])]
+        atom_min[i] = min(atom_min[i], int(n[a]))
+    members = [[index[g] for g in p.cell_atoms[c].tolist() if g in index]
+               for c in range(len(keys))]
+    cell_n = [int(n_c[cl].sum()) for cl in members]
+    shown_mean = [c for c in range(len(keys)) if keys[c] not in mean_w and cell_n[c] > 0]
+    shown_dist = [c for c in range(len(keys)) if keys[c] not in dist_w and cell_n[c] > 0]
+    # Only where a group under 2k_v shows a mean inside a shown distribution, close to the
+    # least or the most its share of it allows: where the polytope is that thin.
+    layers = [(d, [int(truth[members[d]][:, [j - 1 for j in b]].sum()) for b in BANDS],
+               share_bounds) for d in shown_dist]
+    if five:
+        t = keys.index(layout.total)
+        layers.append((t, [int(x) for x in truth[members[t]].sum(axis=0)],
+                       _category_share_bounds))
+    if not any(_near_share_bound(int(cell_n[g]), int((truth[members[g]] @ np.arange(1, 6)).sum()),
+                                 counts_d, bounds_of)
+               for g in shown_mean if cell_n[g] < 2 * kv
+               for d, counts_d, bounds_of in layers if set(members[g]) <= set(members[d])):
+        return []
+
+    def vec(classes: Iterable[int], answers: Iterable[int], weight=lambda j: 1) -> np.ndarray:
+        v = np.zeros(m * 5)
+        for c in classes:
+            for j in answers:
+                v[c * 5 + j - 1] = weight(j)
+        return v
+
+    rows: list[np.ndarray] = []
+    rhs: list[int] = []
+    for c in range(m):
+        rows.append(vec([c], range(1, 6)))
+        rhs.append(int(n_c[c]))
+    for c in shown_mean:
+        rows.append(vec(members[c], range(1, 6), weight=lambda j: j))
+        rhs.append(int((truth[members[c]] @ np.arange(1, 6)).sum()))
+    for c in shown_dist:
+        for band in BANDS:
+            rows.append(vec(members[c], band))
+            rhs.append(int(truth[members[c]][:, [j - 1 for j in band]].sum()))
+    if five:
+        t = keys.index(layout.total)
+        for j in range(1, 6):
+            rows.append(vec(members[t], [j]))
+            rhs.append(int(truth[members[t], j - 1].sum()))
+    x_true = truth.reshape(-1).astype(float)
+    # (name, objective, true value, sides to check: +1 most, -1 least)
+    targets: list[tuple[str, np.ndarray, float, tuple[int, ...]]] = []
+    for c in range(m):
+        for j in range(1, 6):
+            if 0 < truth[c, j - 1] < kv:
+                targets.append((f"class {c}: count of {j}", vec([c], [j]), truth[c, j - 1],
+                                (1, -1)))
+        if atom_min[c] < 2 * kv:
+            for band in (*((j,) for j in range(1, 6)), *BANDS):
+                others = [j for j in range(1, 6) if j not in band]
+                if truth[c, [j - 1 for j in others]].sum() == 0:
+                    targets.append((f"class {c}: all in {band}", vec([c], others), 0, (1,)))
+    small = [c for c in range(m) if n_c[c] < kv]
+    combos = [(c,) for c in small] + [
+        combo for size in (2, 3) for combo in itertools.combinations(small, size)
+        if n_c[list(combo)].sum() < kv]
+    sums = [(f"classes {combo}: sum", list(combo)) for combo in combos]
+    sums += [(f"{keys[c]}: sum", members[c]) for c in range(len(keys)) if 0 < cell_n[c] < kv]
+    for name, classes in sums:
+        v = vec(classes, range(1, 6), weight=lambda j: j)
+        targets.append((name, v, float(v @ x_true), (1, -1)))
+    for c in range(len(keys)):
+        for j in range(1, 6):
+            value = int(truth[members[c], j - 1].sum())
+            if 0 < value < kv:
+                targets.append((f"{keys[c]}: count of {j}", vec(members[c], [j]), value, (1, -1)))
+    if not targets:
+        return []
+    constraint = LinearConstraint(np.array(rows), np.array(rhs), np.array(rhs))
+    bounds = Bounds(np.zeros(m * 5), np.repeat(n_c, 5).astype(float))
+    objectives = np.array([t[1] for t in targets])
+    values = np.array([t[2] for t in targets])
+    # Clear what other answers that publish the same figures clear, without a solver: within a
+    # class a 1 and a 5 for a 2 and a 4 (and back); between classes in the same shown cells
+    # any two answers swapped.
+    shown = [members[c] for c in shown_mean + shown_dist]
+    if five:
+        shown.append(members[keys.index(layout.total)])
+    signature: dict[int, list[int]] = defaultdict(list)
+    for c in range(m):
+        signature[c] = [i for i, cl in enumerate(shown) if c in cl]
+    moves: list[np.ndarray] = []
+    for c in range(m):
+        d = np.zeros(m * 5)
+        d[c * 5:c * 5 + 5] = (-1, 1, 0, 1, -1)
+        moves += [d, -d]
+        for c2 in range(c + 1, m):
+            if signature[c] != signature[c2]:
+                continue
+            for j, j2 in itertools.permutations(range(5), 2):
+                d = np.zeros(m * 5)
+                d[c * 5 + j], d[c * 5 + j2], d[c2 * 5 + j], d[c2 * 5 + j2] = -1, 1, 1, -1
+                moves.append(d)
+    alive = np.ones(len(targets), dtype=bool)
+    for d in moves:
+        if (x_true + d >= 0).all():
+            alive &= np.abs(objectives @ d) < 0.5
+    rng = np.random.default_rng(0)
+    for _ in range(3 if alive.any() else 0):
+        res = milp(rng.normal(size=m * 5), constraints=constraint,
+                   integrality=np.ones(m * 5), bounds=bounds, options={"time_limit": 2.0})
+        if res.x is not None:
+            alive &= np.abs(objectives @ np.round(res.x) - values) < 0.5
+    open_ = np.flatnonzero(alive).tolist()
+    found: list[str] = []
+    while open_:
+        ti = open_.pop(0)
+        name, v, value, sides = targets[ti]
+        cleared = False
+        for side in sides:
+            left = None if deadline is None else deadline - time.perf_counter()
+            if left is not None and left <= 0:
+                break
+            options = {"presolve": True} | ({} if left is None else {"time_limit": left})
+            res = milp(-side * v, constraints=constraint, integrality=np.ones(m * 5),
+                       bounds=bounds, options=options)
+            if res.x is not None:
+                x = np.round(res.x)
+                # the point clears every target it moves (this one too)
+                open_ = [o for o in open_ if abs(targets[o][1] @ x - targets[o][2]) < 0.5]
+                if abs(v @ x - value) > 0.5:
+                    cleared = True
+                    break
+            if res.status != 0:
+                break  # not proven: counts as pinned
+        if not cleared:
+            found.append(name)
+    return found
+
+
 def bound_criteria(n: np.ndarray, s: np.ndarray, kv: int) -> list[Criterion]:
     """No derivable group of fewer than UNANIMITY_FACTOR·k_v answers whose sum lies within
     BOUND_MARGIN steps of a bound of the scale (n·1 or n·5): it would say that (nearly) all of
@@ -443,15 +685,39 @@ def _derived_empty(layout: Layout, live: np.ndarray, empty: np.ndarray, withheld
     empty one is a combination of shown cells that lives on empty atoms only. Its cells are
     tracked as tags; the smallest of them is withheld, until no such row is left.
     """
-    keys = layout.keys
     p = layout.protector
     g_live = p.merge_any(live)
     g_empty = p.merge_any(empty) & g_live
     if not g_empty.any():
         return set()
+    # A combination living on empty atoms vanishes on every other live atom, so those are
+    # witnesses that tie breakdown tables crossing the tree to their parents (see
+    # `Protector.reduce_for`): ask the question on the smaller structure where that holds.
+    plan = p.reduce_for(g_live & ~g_empty, 1)
+    if plan is not None:
+        reduced, dropped, tables = plan
+        index = {key: i for i, key in enumerate(layout.keys)}
+        shown = set(layout.keys) - withheld
+        known = {parent for parent, children in tables if shown.issuperset(children)}
+        witness = (g_live & ~g_empty)[p.group]
+        r_live = reduced.merge_any(live)
+        r_empty = r_live & ~reduced.merge_any(witness)
+        r_cell_n = cell_n[[index[key] for key in reduced.keys]]
+        extra = _derived_empty_in(reduced, reduced.keys, r_live, r_empty,
+                                  (withheld - dropped) - known, r_cell_n)
+        if not extra & known:
+            return extra
+    return _derived_empty_in(p, layout.keys, g_live, g_empty, withheld, cell_n)
+
+
+def _derived_empty_in(p: Protector, keys: Sequence[str], g_live: np.ndarray,
+                      g_empty: np.ndarray, withheld: set[str], cell_n: np.ndarray) -> set[str]:
+    """`_derived_empty` on one structure (merged atoms of ``p``; cells named by ``keys``)."""
+    if not g_empty.any():
+        return set()
     # Fast and exact where the layout allows: the combinations living on empty atoms are
     # whole blocks; take each such block into its parent's by withholding a cell.
-    quick = _derived_empty_blocks(layout, g_live, g_empty, withheld, cell_n)
+    quick = _derived_empty_blocks(p, keys, g_live, g_empty, withheld, cell_n)
     if quick is not None:
         return quick
     n_groups = p.n_groups
@@ -495,14 +761,13 @@ def _derived_empty(layout: Layout, live: np.ndarray, empty: np.ndarray, withheld
             extra.add(keys[smallest])
 
 
-def _derived_empty_blocks(layout: Layout, g_live: np.ndarray, g_empty: np.ndarray,
-                          withheld: set[str], cell_n: np.ndarray) -> set[str] | None:
+def _derived_empty_blocks(p: Protector, keys: Sequence[str], g_live: np.ndarray,
+                          g_empty: np.ndarray, withheld: set[str],
+                          cell_n: np.ndarray) -> set[str] | None:
     """`_derived_empty` where the span's empty combinations are whole blocks (exact, fast):
     each block is a shown cell minus its shown sub-cells, so withholding the smallest of those
     sub-cells (with every cell holding the same atoms, else its twin shows it still) merges
     the block into a bigger one. None when the layout is not that simple."""
-    p = layout.protector
-    keys = layout.keys
     order, parent, _own = p._tree()
     owner = p.__dict__["_owner"]
     twins: dict[bytes, list[int]] = defaultdict(list)

@@ -144,10 +144,14 @@ class Protector:
         relations: Sequence[tuple[str, Sequence[str]]] = (),
         detect: bool = True,
         hierarchical: bool = True,
+        reduce_tables: bool = True,
     ) -> None:
         # hierarchical: try hierarchical suppression on the laminar cells with a proof first
         # (fast at any size); False: always the Gaussian method (the reference test's).
         self.hierarchical = hierarchical
+        # reduce_tables: answer questions on a smaller structure where a breakdown table that
+        # crosses the tree provably adds no dangerous set (see `table_reduction`).
+        self.reduce_tables = reduce_tables
         self.cells = list(cells)
         self.keys = [c.key for c in self.cells]
         if len(set(self.keys)) != len(self.keys):
@@ -490,6 +494,110 @@ class Protector:
                 found.append((p, tuple(maximal)))
         return found
 
+    # -- breakdown tables that cross the tree -------------------------------------------------
+
+    def _tables(self) -> list[tuple[int, tuple[int, ...], np.ndarray, np.ndarray, np.ndarray, int]]:
+        """Relations whose children all lie outside the laminar family (a breakdown such as
+        level or seniority across every unit), each with its witness buckets: the parent's
+        merged atoms grouped by their cells other than the table's children, so that two atoms
+        of one bucket in different children differ in nothing else. Structural, computed once.
+
+        Returns (parent, children, groups, child index per group, bucket per group, buckets).
+        """
+        cached = self.__dict__.get("_tables_cache")
+        if cached is not None:
+            return cached
+        flags = self.laminar
+        out = []
+        csc = self.member.tocsc()
+        csc.sort_indices()
+        for parent, children in self.relations:
+            if not 2 <= len(children) <= 62 or any(flags[c] for c in children):
+                continue
+            child_of = np.full(self.n_groups, -1, dtype=np.int64)
+            for j, c in enumerate(children):
+                child_of[self.cell_atoms[c]] = j
+            groups = np.flatnonzero(child_of >= 0)
+            if groups.size == 0:
+                continue
+            drop = np.zeros(len(self.cells), dtype=bool)
+            drop[list(children)] = True
+            sub = csc[:, groups]
+            col = np.repeat(np.arange(groups.size), np.diff(sub.indptr))
+            keep = ~drop[sub.indices]
+            col, cells = col[keep], sub.indices[keep]
+            lengths = np.bincount(col, minlength=groups.size)
+            width = int(lengths.max()) if lengths.size else 0
+            starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+            pos = np.arange(col.size) - starts[col]
+            padded = np.full((groups.size, max(width, 1)), -1, dtype=np.int64)
+            padded[col, pos] = cells  # each group's other cells, in order: an exact signature
+            _u, bucket = np.unique(padded, axis=0, return_inverse=True)
+            bucket = bucket.reshape(-1)
+            out.append((parent, tuple(children), groups, child_of[groups], bucket,
+                        int(bucket.max()) + 1))
+        self.__dict__["_tables_cache"] = out
+        return out
+
+    def reduce_for(self, witness: np.ndarray, need: int, keep: Iterable[str] = ()
+                   ) -> tuple[Protector, set[str], list[tuple[str, list[str]]]] | None:
+        """A smaller structure that answers "is such a set in the published span?" exactly.
+
+        Let f = sum of y_c·1_c over published cells (plus anything on known-empty atoms). Two
+        live atoms of one witness bucket, in children c and c' of a breakdown table, differ only
+        there, so f(a) - f(a') = y_c - y_c'. When f is the indicator of the set looked for and
+        neither atom is in it, y_c = y_c'. If such ties connect all the table's children (each
+        tie seen in ``need`` buckets, so that no set can break them all), the children share
+        one coefficient and add only a multiple of their parent: f is a combination of the
+        other cells and the parent. The table can then be left out (its parent counting as
+        published when all its children are), and atoms only it told apart merge.
+
+        ``witness``: merged atoms of which fewer than ``need`` can lie in the set (live atoms
+        of positive weight with need = budget + 1 for a set of weight <= budget; atoms the set
+        cannot hold with need = 1). Tables with a child in ``keep`` stay. Returns (protector,
+        dropped cell keys, reduced tables as (parent, children)), or None if none reduces.
+        """
+        if not self.reduce_tables:
+            return None
+        info = self._tables()
+        if not info:
+            return None
+        index = {key: i for i, key in enumerate(self.keys)}
+        keep_i = {index[key] for key in keep if key in index}
+        chosen: list[int] = []
+        dropped: set[int] = set()
+        for t, (_parent, children, groups, child, bucket, n_buckets) in enumerate(info):
+            if keep_i.intersection(children) or dropped.intersection(children):
+                continue
+            sel = witness[groups]
+            masks = np.zeros(n_buckets, dtype=np.int64)
+            np.bitwise_or.at(masks, bucket[sel], np.left_shift(np.int64(1), child[sel]))
+            if _ties_connect(masks, len(children), need):
+                chosen.append(t)
+                dropped.update(children)
+        # a parent must stay in the structure
+        chosen = [t for t in chosen if info[t][0] not in dropped]
+        if not chosen:
+            return None
+        chosen_t = tuple(chosen)
+        cache = self.__dict__.setdefault("_reduced_cache", {})
+        reduced = cache.get(chosen_t)
+        drop = {c for t in chosen_t for c in info[t][1]}
+        if reduced is None:
+            cells = [c for i, c in enumerate(self.cells) if i not in drop]
+            rels = [(self.keys[p], [self.keys[c] for c in ch]) for p, ch in self.relations
+                    if p not in drop and not drop.intersection(ch)]
+            reduced = Protector(cells, self.n_atoms, relations=rels,
+                                hierarchical=self.hierarchical, reduce_tables=False)
+            cache[chosen_t] = reduced
+        tables = [(self.keys[info[t][0]], [self.keys[c] for c in info[t][1]]) for t in chosen_t]
+        return reduced, {self.keys[c] for c in drop}, tables
+
+    @staticmethod
+    def _known_parents(tables: list[tuple[str, list[str]]], shown: set[str]) -> set[str]:
+        """Parents of reduced tables whose children are all published (their sum is known)."""
+        return {parent for parent, children in tables if shown.issuperset(children)}
+
     def protect(
         self,
         atom_counts: Sequence[int],
@@ -537,6 +645,12 @@ class Protector:
         live, weight, eligible, target = self._merged_criterion(criterion)
         if not target.any():
             return False
+        published = set(published)
+        plan = self.reduce_for(live & (weight >= 1), criterion.budget + 1)
+        if plan is not None:
+            reduced, dropped, tables = plan
+            return reduced.leaks(criterion, (published - dropped)
+                                 | self._known_parents(tables, published))
         index = {key: i for i, key in enumerate(self.keys)}
         shown = sorted(index[key] for key in published)
         run = _Run(self, live=live, weight=weight, eligible=eligible, target=target,
@@ -553,8 +667,17 @@ class Protector:
 
     def derivable(self, cells: Iterable[str], live: np.ndarray, published: Iterable[str]) -> set[str]:
         """Which of ``cells`` (their live atoms) are linear combinations of ``published``."""
-        index = {key: i for i, key in enumerate(self.keys)}
+        cells = list(cells)
+        published = set(published)
         g_live = self.merge_any(live)
+        # f = the cell's indicator takes one value on both atoms of any witness pair (they lie
+        # in the same cells but the table's), so every live atom is a witness.
+        plan = self.reduce_for(g_live, 1, keep=cells)
+        if plan is not None:
+            reduced, dropped, tables = plan
+            return reduced.derivable(cells, live, (published - dropped)
+                                     | self._known_parents(tables, published))
+        index = {key: i for i, key in enumerate(self.keys)}
         shown = tuple(sorted(index[key] for key in published))
         span = self._published_span(shown, g_live, None)
         out = set()
@@ -611,6 +734,25 @@ class Protector:
         live, weight, eligible, target = self._merged_criterion(criterion)
         if not target.any() and not forced:
             return set()  # nothing dangerous can exist
+        plan = self.reduce_for(live & (weight >= 1), criterion.budget + 1, keep=forced)
+        if plan is not None and not forced.intersection(p for p, _c in plan[2]):
+            reduced, dropped, tables = plan
+            # A parent whose children all stay published is known, even if not published
+            # itself; should the reduced run withhold it, it runs again with it known.
+            known = {parent for parent, children in tables if not off.intersection(children)}
+            kwargs = {"primary": forced, "unavailable": off - dropped - known, "order": order}
+            first_r = (first - dropped) | (known & off)
+            runs_before = reduced.runs
+            try:
+                out = reduced.protect_sets(criterion, published=first_r, **kwargs)
+                clash = known & out
+                if clash:
+                    out = reduced.protect_sets(criterion, published=first_r | clash, **kwargs)
+            except CannotProtect:
+                out = None  # the full structure decides (it may withhold table cells)
+            self.runs += reduced.runs - runs_before
+            if out is not None:
+                return out | (off & dropped) | (off & known)
         size = self.merge(order) if order is not None else weight
         memo_key = (criterion.key(), forced, off, first, size.tobytes())
         hit = self._memo.get(memo_key)
@@ -632,6 +774,28 @@ class Protector:
                 self._memo.clear()
             self._memo[memo_key] = hit
         return set(hit)
+
+
+def _ties_connect(masks: np.ndarray, m: int, need: int) -> bool:
+    """Do ties seen in at least ``need`` buckets connect all ``m`` children? ``masks``: per
+    bucket, a bit per child holding a witness atom of that bucket."""
+    root = list(range(m))
+
+    def find(x: int) -> int:
+        while root[x] != x:
+            root[x] = root[root[x]]
+            x = root[x]
+        return x
+
+    present = masks[masks & (masks - 1) != 0]  # buckets with two children or more
+    for i in range(m):
+        has_i = (present >> i) & 1
+        if not has_i.any():
+            continue
+        for j in range(i + 1, m):
+            if find(i) != find(j) and int(np.count_nonzero(has_i & (present >> j))) >= need:
+                root[find(i)] = find(j)
+    return len({find(i) for i in range(m)}) == 1
 
 
 Vector = dict[int, int]  # sparse integer vector over merged atoms: atom -> nonzero coefficient

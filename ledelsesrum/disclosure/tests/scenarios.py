@@ -281,6 +281,34 @@ def group_at_the_bottom_of_its_bands(publish: Publish) -> list[str]:
     return value_leaks(rnd, [publish(rnd)], codes=["R1"])
 
 
+def _at_the_bottom_by_subtraction(publish: Publish, flip: bool) -> list[str]:
+    """k = 3. The leaders placed directly in the municipality (area A: 4, 4, 3; area B: 1, 1,
+    1, 3, 3, 4) are the total minus unit V: in bands [3, 3, 3] and in sum 24, the least those
+    bands allow, so nobody among them answered 2 or 5, and area A's three (mean 3.67, their
+    distribution withheld) can only be 4, 4 and 3. ``flip`` mirrors every answer (v -> 6 - v):
+    then the sum is the most the bands allow, nobody answered 1 or 4, and area A's 2, 2, 3
+    follow. The group is no published cell and no derived band is small or empty, so only the
+    within-band slack rule stops it."""
+    def given(value: int, n: int) -> list[dict]:
+        return answers(6 - value if flip else value, n)
+
+    _study, rnd, root = _three_schools(k=3)
+    unit = Unit.objects.create(name="V", parent=root)
+    add_responses(rnd, root, given(4, 2) + given(3, 1), area="A")
+    add_responses(rnd, root, given(1, 3) + given(3, 2) + given(4, 1), area="B")
+    add_responses(rnd, unit, given(1, 1) + given(2, 2) + given(3, 3) + given(4, 1)
+                  + given(5, 2), area="B")
+    return value_leaks(rnd, [publish(rnd)], codes=["R1"])
+
+
+def nobody_in_2_or_5_by_subtraction(publish: Publish) -> list[str]:
+    return _at_the_bottom_by_subtraction(publish, flip=False)
+
+
+def nobody_in_1_or_4_by_subtraction(publish: Publish) -> list[str]:
+    return _at_the_bottom_by_subtraction(publish, flip=True)
+
+
 def sensitive_item(publish: Publish) -> list[str]:
     """T2 is sensitive (threshold 10): units of 6 and 7 show no mean of T2."""
     study = make_study(k=5, sensitive=True)
@@ -361,6 +389,7 @@ SCENARIOS = {
         unanimous_big_group, unanimous_group_of_six, nearly_unanimous_big_group,
         small_category_in_the_total, raised_threshold, lowered_threshold, reorganised,
         reasons_and_empty_categories, group_at_the_bottom_of_its_bands,
+        nobody_in_2_or_5_by_subtraction, nobody_in_1_or_4_by_subtraction,
         filling_the_lowest_answers, unanimous_six_beside_spread_answers,
         derived_group_of_exactly_k,
         remainder_of_withheld_siblings, derived_empty_band, derived_small_band, sensitive_item,

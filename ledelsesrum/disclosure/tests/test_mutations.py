@@ -116,6 +116,10 @@ NO_SHARE = Edit(POLICY, "        more = share_pins(layout, cell_n, cell_s, cell_
                "        more = set()")
 NO_EMPTY_BAND = Edit(POLICY, "        dist_w |= _derived_empty(layout, live, live & (band == 0), "
                      "dist_w, cell_n)", "        pass")
+NO_SLACK = "        dist_w |= _derived_empty(layout, live, live & (slack == 0), dist_w, cell_n)"
+NO_SLACK_AUDIT = Edit(
+    AUDIT, '            a.empty_within(fam + " distribution", f"derivable group with nobody in {cats}",',
+    '            (lambda *a: None)(fam + " distribution", f"derivable group with nobody in {cats}",')
 
 MUTANTS = [
     # rules of what may be published
@@ -139,6 +143,20 @@ MUTANTS = [
     Mutant("derived band counts not checked",
            (Edit(POLICY, "    return [Criterion.counts(np.minimum(band, kv), kv)]", "    return []"),),
            "derived_small_band"),
+    Mutant("within-band slack: slack == 0 -> slack < 0",
+           (Edit(POLICY, NO_SLACK, NO_SLACK.replace("slack == 0", "slack < 0")),),
+           "nobody_in_2_or_5_by_subtraction"),
+    Mutant("within-band slack: result dropped (|= -> |)",
+           (Edit(POLICY, NO_SLACK, NO_SLACK.replace("dist_w |= ", "dist_w | ")),),
+           "nobody_in_1_or_4_by_subtraction"),
+    Mutant("within-band slack: only nobody in 2 and 5 checked",
+           (Edit(POLICY, "    for slack in within_band_slacks(counts):",
+                 "    for slack in within_band_slacks(counts)[:1]:"),),
+           "nobody_in_1_or_4_by_subtraction"),
+    Mutant("within-band slack: only nobody in 1 and 4 checked",
+           (Edit(POLICY, "    for slack in within_band_slacks(counts):",
+                 "    for slack in within_band_slacks(counts)[1:]:"),),
+           "nobody_in_2_or_5_by_subtraction"),
     Mutant("a mean at the bound of its share of a shown distribution allowed",
            (NO_SHARE,), "filling_the_lowest_answers"),
     Mutant("sensitive threshold ignored",
@@ -170,6 +188,9 @@ MUTANTS = [
            (NO_EMPTY_BAND, Edit(AUDIT, '            a.empty_within(fam + " distribution", f"derivable group with band',
                                  '            (lambda *a: None)(fam + " distribution", f"derivable group with band')),
            "derived_empty_band", weakens_audit=True),
+    Mutant("audit: within-band slack not checked",
+           (Edit(POLICY, NO_SLACK, "        pass"), NO_SLACK_AUDIT),
+           "nobody_in_2_or_5_by_subtraction", weakens_audit=True),
     Mutant("audit: means at the bound of their share not checked",
            (NO_SHARE, Edit(AUDIT, "                    if m and _at_share_bound(m, total, d_bands):",
                            "                    if False:")),
