@@ -46,10 +46,8 @@ def _wanted(url: str, origin: str) -> bool:
     return "download" not in path and "hent" not in path and "eksport" not in path
 
 
-def test_every_demo_page_passes_axe(live_server, page):
-    from ledelsesrum.demo.build import build_demo
-
-    result = build_demo(seed=2026, size=30)
+def test_every_demo_page_passes_axe(demo_build, live_server, page):
+    result = demo_build(size=30)
     # A page's first load in this process may fit a suggester or render a report: seconds on a
     # loaded machine. The crawl checks accessibility, not speed (bench/bench_demo_pages.py does).
     page.set_default_navigation_timeout(60_000)

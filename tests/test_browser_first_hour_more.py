@@ -31,10 +31,9 @@ def _csv_examples(header_start: str) -> list[str]:
     return [b for b in blocks if b.lower().startswith(header_start)]
 
 
-def _demo(**options):
-    from ledelsesrum.demo.build import build_demo
-
-    return build_demo(seed=2026, size=8, **options)
+def _demo(demo_build, **options):
+    """The demo of 8 leaders, as ``build_demo(seed=2026, size=8, **options)`` leaves it."""
+    return demo_build(size=8, **options)
 
 
 def _login(login_page, live_server, username: str, password: str):
@@ -74,7 +73,8 @@ def _import_documented_leaders(page, live_server, tmp_path):
     _confirm_import(page, "Importen er færdig")
 
 
-def test_the_documented_examples_import_into_the_demo_below_demo_kommune(live_server, login_page, tmp_path):
+def test_the_documented_examples_import_into_the_demo_below_demo_kommune(demo_build, live_server, login_page,
+                                                                         tmp_path):
     from ledelsesrum.organisation.models import Leader, Unit
     from ledelsesrum.studies.models import Study
     from ledelsesrum.studies.population import population_for
@@ -84,7 +84,7 @@ def test_the_documented_examples_import_into_the_demo_below_demo_kommune(live_se
     assert len(examples) == 2, "docs/file-formats.md should show two leader lists"
     paths_file, columns_file = examples
     emails = [line.split(";")[1] for line in paths_file.strip().splitlines()[1:]]
-    result = _demo(with_responses=False)
+    result = _demo(demo_build, with_responses=False)
     root = Unit.objects.get(parent__isnull=True)
     assert root.name == "Demo Kommune"
     path = tmp_path / "ledere.csv"
@@ -142,11 +142,11 @@ def test_the_documented_examples_import_into_the_demo_below_demo_kommune(live_se
     assert imported.get(external_id="P-001").unit == nord
 
 
-def test_the_documented_answers_by_email_import_into_the_demo(live_server, login_page, tmp_path):
+def test_the_documented_answers_by_email_import_into_the_demo(demo_build, live_server, login_page, tmp_path):
     from ledelsesrum.surveys.models import Invitation, Response
 
     (block,) = _csv_examples("email;")
-    result = _demo(with_responses=False)
+    result = _demo(demo_build, with_responses=False)
     page = _login(login_page, live_server, "analytiker", result.password)
     _import_documented_leaders(page, live_server, tmp_path)  # mette@ and jens@ are leaders now
     path = tmp_path / "svar.csv"
@@ -166,13 +166,13 @@ def test_the_documented_answers_by_email_import_into_the_demo(live_server, login
 # --- item 6: one wording for rounds, Danish dates ----------------------------------------------
 
 
-def _study_with_two_rounds_and_a_pilot():
+def _study_with_two_rounds_and_a_pilot(demo_build):
     """The demo's study (two closed main rounds) with a pilot of three leaders, on known dates."""
     from ledelsesrum.organisation.models import Leader
     from ledelsesrum.studies.models import Round, Study
     from ledelsesrum.studies.rounds import create_round, launch_round
 
-    result = _demo()
+    result = _demo(demo_build)
     study = Study.objects.get(pk=result.study_id)
     pilot = create_round(study, Round.Kind.PILOT)
     launch_round(pilot, leaders=list(Leader.objects.order_by("pk")[:3]))
@@ -196,11 +196,12 @@ def _danish(day: int, short: str, long: str, year: int = 2026) -> re.Pattern:
 NOT_DANISH_DATE = re.compile(r"\b\d{1,2}\. (?:Sept|Sep|Oct|Okt|May|Aug|Jan|Feb|Mar|Apr|Jun|Jul|Nov|Dec)\b")
 
 
-def test_rounds_are_runde_and_pilottest_with_danish_dates_everywhere(live_server, login_page, settings):
+def test_rounds_are_runde_and_pilottest_with_danish_dates_everywhere(demo_build, live_server, login_page,
+                                                                     settings):
     from ledelsesrum.interviews.models import Interview
 
     settings.SITE_URL = ""  # links follow the address the browser uses
-    result, study, pilot = _study_with_two_rounds_and_a_pilot()
+    result, study, pilot = _study_with_two_rounds_and_a_pilot(demo_build)
     interview = Interview.objects.filter(study=study).order_by("pk").first()
     Interview.objects.filter(pk=interview.pk).update(planned_at=dt.date(2026, 9, 23))
     page = _login(login_page, live_server, "analytiker", result.password)
@@ -288,13 +289,13 @@ def _draw(page, live_server, study_id: int, coder: str) -> str:
     return page.locator(".messages").inner_text()
 
 
-def test_the_demo_offers_a_second_coder_and_says_why_no_sample_can_be_drawn(live_server, login_page):
+def test_the_demo_offers_a_second_coder_and_says_why_no_sample_can_be_drawn(demo_build, live_server, login_page):
     from django.contrib.auth import get_user_model
 
     from ledelsesrum.coding.models import MeaningUnit, SecondCoding
     from ledelsesrum.studies.models import Study
 
-    result = _demo()
+    result = _demo(demo_build)
     study = Study.objects.get(pk=result.study_id)
     coded = MeaningUnit.objects.filter(study=study).exclude(code="")
     first_coders = set(coded.values_list("coded_by__username", flat=True))

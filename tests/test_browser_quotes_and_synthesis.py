@@ -29,11 +29,11 @@ def _char_embedder(monkeypatch):
     workspace._statement_spaces.clear()
 
 
-def test_report_and_dialogue_quotes_are_distinct_and_whole_sentences(analyst, login_page, live_server):
-    from ledelsesrum.demo.build import build_demo
+def test_report_and_dialogue_quotes_are_distinct_and_whole_sentences(demo_build, login_page, live_server, request):
     from ledelsesrum.reports.quotes import find_repeats, is_whole_or_marked
 
-    study_id = build_demo(seed=2026, size=30).study_id
+    study_id = demo_build(size=30).study_id
+    request.getfixturevalue("analyst")  # Alice, after the demo: restoring it replaces every row
     page = login_page("alice")
 
     page.goto(f"{live_server.url}/undersoegelser/{study_id}/rapport/")

@@ -19,10 +19,8 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 @pytest.fixture
-def demo_results(live_server, page):
-    from ledelsesrum.demo.build import build_demo
-
-    result = build_demo(seed=2026, size=60, with_interviews=False)
+def demo_results(demo_build, live_server, page):
+    result = demo_build(size=60, with_interviews=False)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(live_server.url + "/konto/log-ind/")
     page.fill("#id_username", "analytiker")

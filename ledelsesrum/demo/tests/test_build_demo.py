@@ -18,8 +18,8 @@ def _demo_units():
     return root, build._subtree(root)
 
 
-def test_the_full_demo_has_about_120_leaders_in_a_tree_and_a_closed_round_with_answers():
-    result = build.build_demo(seed=2026)
+def test_the_full_demo_has_about_120_leaders_in_a_tree_and_a_closed_round_with_answers(full_demo):
+    result = full_demo  # build.build_demo(seed=2026), built once per session (demo/tests/conftest.py)
 
     assert result.created
     root, units = _demo_units()

@@ -13,9 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def study():
-    result = build.build_demo(seed=7, size=25)
-    return Study.objects.get(pk=result.study_id)
+def study(seed_7_demo):
+    """The study of ``build.build_demo(seed=7, size=25)`` (demo/tests/conftest.py)."""
+    return Study.objects.get(pk=seed_7_demo.study_id)
 
 
 def test_the_demo_board_has_decided_most_recommendations_and_one_action_is_overdue(study):

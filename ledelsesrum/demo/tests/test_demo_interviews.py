@@ -25,9 +25,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo():
-    result = build.build_demo(seed=7, size=25)
-    return result, Study.objects.get(pk=result.study_id)
+def demo(seed_7_demo):
+    """What ``build.build_demo(seed=7, size=25)`` returns and leaves (demo/tests/conftest.py)."""
+    return seed_7_demo, Study.objects.get(pk=seed_7_demo.study_id)
 
 
 def test_the_demo_has_a_guide_and_interviews_across_statuses_held_by_the_analyst(demo):

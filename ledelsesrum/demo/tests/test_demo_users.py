@@ -39,10 +39,10 @@ def test_the_password_is_stable_across_runs_and_a_lost_file_gives_working_new_lo
     assert not analyst.check_password(first.password)
 
 
-def test_the_demo_has_a_second_coder_so_agreement_can_be_tried():
+def test_the_demo_has_a_second_coder_so_agreement_can_be_tried(seed_7_demo):
     from ledelsesrum.coding import agreement_web
 
-    result = build.build_demo(seed=7, size=25)
+    result = seed_7_demo  # build.build_demo(seed=7, size=25), demo/tests/conftest.py
     study = Study.objects.get(pk=result.study_id)
     coder = get_user_model().objects.get(username="interviewer")
     assert agreement_web.eligible_coders(study).filter(pk=coder.pk).exists()

@@ -32,12 +32,11 @@ def _pdf_text(pdf: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+def demo(django_db_setup, django_db_blocker, tmp_path_factory, demo_snapshots):
     from django.db import transaction
     from django.test import override_settings
 
     from ledelsesrum.analysis.results import latest_closed_round
-    from ledelsesrum.demo.build import build_demo
     from ledelsesrum.followup.decisions import add_recommendation
     from ledelsesrum.organisation.models import Unit
     from ledelsesrum.reports.compose import compose
@@ -47,12 +46,15 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     from ledelsesrum.surveys.models import Response
 
     folder = tmp_path_factory.mktemp("demo-report")
+    # build_demo() (seed 2026, every position), built once per session (conftest.py): demo/tests
+    # checks the same build.
+    full_demo = demo_snapshots.take()
     # The light text model picks the statements: what is tested here does not depend on which.
     with pytest.MonkeyPatch.context() as mp, django_db_blocker.unblock(), override_settings(
         DATA_DIR=folder, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     ), transaction.atomic():
         mp.setenv("LEDELSESRUM_CODING_EMBEDDER", "char")
-        study = Study.objects.get(pk=build_demo().study_id)
+        study = Study.objects.get(pk=demo_snapshots.restore(full_demo, folder).study_id)
         add_recommendation(study, subtheme="1d", text="Demo-anbefaling om råderum.")
         save_text(study, "closing", "Demoens redigerede perspektivering.")
         report = compose(study)
