@@ -20,8 +20,9 @@ checks what an attacker who also knows every atom's respondent count can work ou
 
 Each finding names the family and the atoms; ``analysis.results`` refuses the release on any.
 The derivation check builds the reduced row echelon form of the published cells (fraction-free
-integers, its own implementation) and searches, from every eligible atom, the sets whose reduced
-vectors cancel; the weights bound the search (respondents for counts, distance to a bound for
+integers, its own implementation) over classes of live atoms — breakdown tables left out where
+ties prove they add nothing (``audit_view``) — and searches, from every eligible class, the sets
+whose reduced vectors cancel; the weights bound the search (respondents for counts, distance to a bound for
 sums). A search cut short by its node budget is itself a finding: the audit fails closed.
 """
 
@@ -289,7 +290,6 @@ class _Audit:
         self.data = data
         self.k = k
         self.report = Report()
-        self._spans: dict[tuple, Echelon] = {}
         self._views: dict[tuple, View] = {}
         self._class_spans: dict[int, tuple[View, Echelon]] = {}
         self._atoms_of: dict[str, np.ndarray] = {}
@@ -297,20 +297,6 @@ class _Audit:
 
     def find(self, family: str, kind: str, detail: str) -> None:
         self.report.findings.append(Finding(family, kind, detail))
-
-    def span(self, keys: Iterable[str], live: np.ndarray) -> Echelon:
-        keys = tuple(sorted(set(keys)))
-        sig = (keys, np.packbits(live).tobytes())
-        hit = self._spans.get(sig)
-        if hit is None:
-            self.report.spans += 1
-            cells = self.data.cells
-            hit = Echelon(([a for a in cells[k] if live[a]] for k in keys), self.prefer)
-            # Empty atoms are known to be empty: they are published zeros.
-            for a in np.flatnonzero(~live).tolist():
-                hit.add({a: 1})
-            self._spans[sig] = hit
-        return hit
 
     def view(self, keys: Iterable[str], live: np.ndarray, witness: np.ndarray,
              need: int) -> View:
@@ -400,8 +386,20 @@ def audit(data: RoundData, payloads: Sequence[dict], *, allowed_reasons: Iterabl
     cells = data.cells
     resp = np.asarray(data.responses, dtype=np.int64)
 
+    # Every cell's total of a per-atom vector at once (one sparse product per vector; the
+    # vector is kept with its totals so that its id is not reused while cached).
+    row = {key: i for i, key in enumerate(cells)}
+    incidence = _incidence([cells[key] for key in row], data.n_atoms)
+    totals: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
     def cell_total(values: np.ndarray, key: str) -> int:
-        return int(sum(int(values[i]) for i in cells[key]))
+        hit = totals.get(id(values))
+        if hit is None or hit[0] is not values:
+            if len(totals) > 32:
+                totals.clear()
+            hit = (values, np.asarray(incidence @ np.asarray(values, dtype=np.int64)).reshape(-1))
+            totals[id(values)] = hit
+        return int(hit[1][row[key]])
 
     # -- counts: responses per group ---------------------------------------------------------
     shown_resp = _versions(a, "responses", _shown(payloads, lambda p: {
@@ -439,12 +437,14 @@ def audit(data: RoundData, payloads: Sequence[dict], *, allowed_reasons: Iterabl
             if cell_total(n, key) < kv:
                 a.find(fam, "mean of fewer than k answers", key)
         atom_bands = np.stack([counts[:, list(b)].sum(axis=1) for b in BANDS], axis=1)
+        band_col = [np.ascontiguousarray(atom_bands[:, b]) for b in range(3)]
+        cat_col = {j: np.ascontiguousarray(counts[:, j]) for j in range(1, 6)}
         for key in shown_dist:
             values = [v for v in dist_values[key] if v is not None]
             m = cell_total(n, key)
-            bands_ = [cell_total(atom_bands[:, b], key) for b in range(3)]
+            bands_ = [cell_total(band_col[b], key) for b in range(3)]
             if any(len(v) == 5 for v in values):
-                cats = [cell_total(counts[:, j], key) for j in range(1, 6)]
+                cats = [cell_total(cat_col[j], key) for j in range(1, 6)]
                 if min(cats) < kv:
                     a.find(fam, "five categories with a small or empty one", key)
             elif m < 2 * kv or min(bands_) < kv:
@@ -468,18 +468,16 @@ def audit(data: RoundData, payloads: Sequence[dict], *, allowed_reasons: Iterabl
         # A shown mean inside a shown distribution: its sum (or the rest's) may not be the
         # least or the most its share of the distribution's answers allows.
         mean_ns = {key: (cell_total(n, key), cell_total(s, key)) for key in shown_mean}
-        for d_key in shown_dist:
-            d_atoms = cells[d_key]
-            d_bands = [cell_total(atom_bands[:, b], d_key) for b in range(3)]
+        for g_key, d_key in _inside(incidence, row, shown_mean, shown_dist):
+            d_bands = [cell_total(band_col[b], d_key) for b in range(3)]
             d_n, d_s = cell_total(n, d_key), cell_total(s, d_key)
-            for g_key in shown_mean:
-                g_n, g_s = mean_ns[g_key]
-                if not g_n or g_n > d_n or not cells[g_key] <= d_atoms:
-                    continue
-                for m, total in ((g_n, g_s), (d_n - g_n, d_s - g_s)):
-                    if m and _at_share_bound(m, total, d_bands):
-                        a.find(fam + " distribution", "mean at the bound of its share",
-                               f"{g_key} in {d_key}")
+            g_n, g_s = mean_ns[g_key]
+            if not g_n or g_n > d_n:
+                continue
+            for m, total in ((g_n, g_s), (d_n - g_n, d_s - g_s)):
+                if m and _at_share_bound(m, total, d_bands):
+                    a.find(fam + " distribution", "mean at the bound of its share",
+                           f"{g_key} in {d_key}")
         # Bands and mean give x2 + x5 and x1 + x4; either 0 pins the five categories.
         for cats in ((2, 5), (1, 4)):
             nobody = counts[:, list(cats)].sum(axis=1) == 0
@@ -491,7 +489,7 @@ def audit(data: RoundData, payloads: Sequence[dict], *, allowed_reasons: Iterabl
             v is not None and len(v) == 5 for v in dist_values.get("total", []))
         if five:
             t_n, t_s = cell_total(n, "total"), cell_total(s, "total")
-            cats = [cell_total(counts[:, j], "total") for j in range(1, 6)]
+            cats = [cell_total(cat_col[j], "total") for j in range(1, 6)]
             for g_key in shown_mean:
                 g_n, g_s = mean_ns[g_key]
                 if 0 < g_n < t_n and any(_at_five_share_bound(m, total, cats) for m, total in
@@ -533,15 +531,23 @@ def audit(data: RoundData, payloads: Sequence[dict], *, allowed_reasons: Iterabl
 
 
 def _at_five_share_bound(m: int, total: int, cats: Sequence[int]) -> bool:
-    answers = sorted(v for v, count in enumerate(cats, start=1) for _ in range(count))
-    return total <= sum(answers[:m]) or total >= sum(answers[-m:])
+    """Is ``total`` the least or the most sum of ``m`` answers taken from these five
+    categories (the lowest answers first, or the highest)?"""
+    def pick(values: Sequence[int]) -> int:
+        left, out = m, 0
+        for value in values:
+            take = min(left, int(cats[value - 1]))
+            out += take * value
+            left -= take
+        return out
+
+    return total <= pick((1, 2, 3, 4, 5)) or total >= pick((5, 4, 3, 2, 1))
 
 
 # Rounds whose live atoms fall into at most this many classes (atoms no cell tells apart)
 # get the integer programme; a solve past the time limit is a finding (fails closed).
 INTEGER_MAX_CLASSES = 16
 INTEGER_SECONDS = 10.0
-INTEGER_MARGIN = 2  # "close to a bound": within this many scale steps
 
 
 class _Classes:
@@ -583,26 +589,8 @@ def _integer_attack(classes: _Classes, counts: np.ndarray, kv: int, shown_mean: 
     held = {key: cl for key, cl in held.items() if cl}
     shown_mean = [k for k in shown_mean if k in held]
     shown_dist = [k for k in shown_dist if k in held]
-    # Only where a group under 2k_v shows a mean close to a bound of its share of a shown
-    # distribution (or of the five categories): where the polytope is thin.
-    layers = [(set(held[k]), [int(truth[held[k]][:, [j - 1 for j in band]].sum())
-                              for band in BANDS], (1, 3, 4), (2, 3, 5)) for k in shown_dist]
-    if five and "total" in held:
-        layers.append((set(held["total"]), [int(x) for x in truth[held["total"]].sum(axis=0)],
-                       (1, 2, 3, 4, 5), (1, 2, 3, 4, 5)))
-    thin = False
-    for key in shown_mean:
-        g = held[key]
-        g_n, g_s = int(size[g].sum()), int((truth[g] @ np.arange(1, 6)).sum())
-        if g_n >= 2 * kv:
-            continue
-        for atoms, per, low, high in layers:
-            if set(g) <= atoms:
-                lows = sorted(v for v, c in zip(low, per, strict=True) for _ in range(c))
-                highs = sorted(v for v, c in zip(high, per, strict=True) for _ in range(c))
-                thin |= (g_s - sum(lows[:g_n]) <= INTEGER_MARGIN
-                         or sum(highs[-g_n:]) - g_s <= INTEGER_MARGIN)
-    if not thin:
+    # Wherever a class holds an atom under 2k_v answers.
+    if not (least < 2 * kv).any():
         return []
 
     def row(cl: Iterable[int], weights: dict[int, int]) -> np.ndarray:
@@ -697,12 +685,47 @@ def _integer_attack(classes: _Classes, counts: np.ndarray, kv: int, shown_mean: 
 
 
 def _at_share_bound(m: int, total: int, band_counts: Sequence[int]) -> bool:
-    """Is ``total`` the least or the most sum of ``m`` answers taken from these bands?"""
-    answers = [v for count, v in zip(band_counts, (1, 3, 4), strict=True) for _ in range(count)]
-    highest = [v for count, v in zip(band_counts, (2, 3, 5), strict=True) for _ in range(count)]
-    least = sum(sorted(answers)[:m])
-    most = sum(sorted(highest, reverse=True)[:m])
+    """Is ``total`` the least or the most sum of ``m`` answers taken from these bands? (The
+    least takes the low band's answers at 1 first, then 3s, then 4s; the most 5s, 3s, 2s.)"""
+    def pick(order: Sequence[tuple[int, int]]) -> int:
+        left, out = m, 0
+        for count, value in order:
+            take = min(left, int(count))
+            out += take * value
+            left -= take
+        return out
+
+    low, mid, high = band_counts
+    least = pick([(low, 1), (mid, 3), (high, 4)])
+    most = pick([(high, 5), (mid, 3), (low, 2)])
     return total <= least or total >= most
+
+
+def _incidence(atom_sets: Sequence[frozenset[int]], n_atoms: int):
+    """Cells x atoms, 0/1, sparse (CSR)."""
+    from scipy import sparse
+
+    indptr = np.zeros(len(atom_sets) + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum([len(a) for a in atom_sets])
+    indices = np.fromiter((x for a in atom_sets for x in sorted(a)), dtype=np.int64,
+                          count=int(indptr[-1]))
+    return sparse.csr_matrix((np.ones(indices.size, dtype=np.int64), indices, indptr),
+                             shape=(len(atom_sets), n_atoms))
+
+
+def _inside(incidence, row: dict[str, int], inner: Iterable[str],
+            outer: Iterable[str]) -> list[tuple[str, str]]:
+    """(g, d) for every cell g of ``inner`` whose atoms all lie in cell d of ``outer``."""
+    inner, outer = sorted(inner), sorted(outer)
+    if not inner or not outer:
+        return []
+    gi = incidence[[row[k] for k in inner]]
+    di = incidence[[row[k] for k in outer]]
+    sizes = np.diff(gi.indptr)
+    common = (gi @ di.T).tocoo()
+    keep = (common.data == sizes[common.row]) & (sizes[common.row] > 0)
+    return [(inner[g], outer[d]) for g, d in zip(common.row[keep].tolist(),
+                                                 common.col[keep].tolist(), strict=True)]
 
 
 def _merge(per_payload: Sequence[dict], pick) -> dict[str, list]:

@@ -62,13 +62,18 @@ class View:
         # classes: live atoms in exactly the same kept cells
         cls = np.full(n_atoms, -1, dtype=np.int64)
         idx = np.flatnonzero(live)
-        sig = _signatures(sub, idx)
         if idx.size:
-            _u, inverse = np.unique(sig, axis=0, return_inverse=True)
-            cls[idx] = inverse.reshape(-1)
+            cls[idx] = unique_rows(_signatures(sub, idx))
         self.cls = cls
         self.n_classes = int(cls.max()) + 1 if idx.size else 0
-        self.vectors = [np.unique(cls[arrays[k]]).tolist() for k in kept]
+        # each kept cell's classes: one sparse product (cells x atoms) @ (atoms x classes)
+        ok = np.flatnonzero(cls >= 0)
+        onehot = sparse.csr_matrix((np.ones(ok.size, dtype=np.int64), (ok, cls[ok])),
+                                   shape=(n_atoms, max(self.n_classes, 1)))
+        per = (member[kept].astype(np.int64) @ onehot).tocsr()
+        per.sort_indices()
+        self.vectors = [per.indices[per.indptr[i]:per.indptr[i + 1]].tolist()
+                        for i in range(len(kept))]
 
     def sums(self, per_atom: np.ndarray) -> np.ndarray:
         """Per class, the sum over its (live) atoms."""
@@ -88,6 +93,24 @@ class View:
         wanted[list(classes)] = True
         ok = self.cls >= 0
         return np.flatnonzero(ok & wanted[np.where(ok, self.cls, 0)]).tolist()
+
+
+def unique_rows(rows: np.ndarray) -> np.ndarray:
+    """The inverse of ``np.unique(rows, axis=0)`` (a group id per row, equal rows alike), fast:
+    rows are hashed to one integer, and the grouping is then checked row by row against the
+    first row of its group — exact; on a collision the slow exact way is taken."""
+    if rows.shape[0] == 0:
+        return np.zeros(0, dtype=np.int64)
+    rng = np.random.default_rng(20261208)
+    mult = rng.integers(1, 2**61, size=rows.shape[1], dtype=np.int64) | 1
+    with np.errstate(over="ignore"):
+        h = (rows * mult).sum(axis=1) + rows[:, 0] * np.int64(1_000_003)
+    _u, first, inverse = np.unique(h, return_index=True, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    if np.array_equal(rows, rows[first[inverse]]):
+        return inverse
+    _u, inverse = np.unique(rows, axis=0, return_inverse=True)
+    return inverse.reshape(-1)
 
 
 def _membership(arrays: Sequence[np.ndarray], n_atoms: int) -> sparse.csr_matrix:
@@ -140,9 +163,7 @@ def _tied(member: sparse.csr_matrix, rest: Sequence[int], table: Sequence[int],
         return False
     other = member[list(rest)].tocsc() if rest else sparse.csc_matrix((0, n_atoms), dtype=np.int8)
     other.sort_indices()
-    sig = _signatures(other, atoms)
-    _u, bucket = np.unique(sig, axis=0, return_inverse=True)
-    bucket = bucket.reshape(-1)
+    bucket = unique_rows(_signatures(other, atoms))
     masks = np.zeros(int(bucket.max()) + 1, dtype=np.int64)
     np.bitwise_or.at(masks, bucket, np.left_shift(np.int64(1), child[atoms]))
     m = len(table)

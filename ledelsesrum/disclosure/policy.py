@@ -474,14 +474,6 @@ INTEGER_MAX_CLASSES = 16
 INTEGER_SECONDS = 5.0
 
 
-INTEGER_MARGIN = 2  # "close": within this many scale steps of a share bound
-
-
-def _near_share_bound(m: int, total: int, counts_d: Sequence[int], bounds_of) -> bool:
-    lo, hi = bounds_of(m, counts_d)
-    return total - lo <= INTEGER_MARGIN or hi - total <= INTEGER_MARGIN
-
-
 def integer_pins(layout: Layout, counts: np.ndarray, kv: int, mean_w: set[str],
                  dist_w: set[str], five: bool, *, deadline: float | None = None) -> list[str]:
     """What an integer programme over everything shown for one item pins (empty: nothing).
@@ -493,9 +485,8 @@ def integer_pins(layout: Layout, counts: np.ndarray, kv: int, mean_w: set[str],
     and two means fix that one leader of 17 answered 4). Targets, as the attacker's: a category
     count of 1..k_v-1 of a class or a cell, a class with an atom under 2k_v all in one category
     or band, the sum of a class, of up to three classes or of a cell under k_v answers.
-    Checked only where the classes are few and a shown mean of a group under 2k_v lies
-    within INTEGER_MARGIN steps of a share bound in a shown distribution (or the five
-    categories): a trigger, not a proof that nothing else is pinned.
+    Checked wherever the classes are few (INTEGER_MAX_CLASSES) and one holds an atom under
+    2k_v answers.
     """
     from scipy.optimize import Bounds, LinearConstraint, milp
 
@@ -519,18 +510,9 @@ def integer_pins(layout: Layout, counts: np.ndarray, kv: int, mean_w: set[str],
     cell_n = [int(n_c[cl].sum()) for cl in members]
     shown_mean = [c for c in range(len(keys)) if keys[c] not in mean_w and cell_n[c] > 0]
     shown_dist = [c for c in range(len(keys)) if keys[c] not in dist_w and cell_n[c] > 0]
-    # Only where a group under 2k_v shows a mean inside a shown distribution, close to the
-    # least or the most its share of it allows: where the polytope is that thin.
-    layers = [(d, [int(truth[members[d]][:, [j - 1 for j in b]].sum()) for b in BANDS],
-               share_bounds) for d in shown_dist]
-    if five:
-        t = keys.index(layout.total)
-        layers.append((t, [int(x) for x in truth[members[t]].sum(axis=0)],
-                       _category_share_bounds))
-    if not any(_near_share_bound(int(cell_n[g]), int((truth[members[g]] @ np.arange(1, 6)).sum()),
-                                 counts_d, bounds_of)
-               for g in shown_mean if cell_n[g] < 2 * kv
-               for d, counts_d, bounds_of in layers if set(members[g]) <= set(members[d])):
+    # Wherever a class holds an atom under 2k_v answers (the groups the rules protect): the
+    # bounded size above keeps that cheap, and a narrower trigger missed a leak.
+    if not (atom_min < 2 * kv).any():
         return []
 
     def vec(classes: Iterable[int], answers: Iterable[int], weight=lambda j: 1) -> np.ndarray:

@@ -532,8 +532,7 @@ class Protector:
             pos = np.arange(col.size) - starts[col]
             padded = np.full((groups.size, max(width, 1)), -1, dtype=np.int64)
             padded[col, pos] = cells  # each group's other cells, in order: an exact signature
-            _u, bucket = np.unique(padded, axis=0, return_inverse=True)
-            bucket = bucket.reshape(-1)
+            bucket = _unique_rows(padded)
             out.append((parent, tuple(children), groups, child_of[groups], bucket,
                         int(bucket.max()) + 1))
         self.__dict__["_tables_cache"] = out
@@ -700,7 +699,9 @@ class Protector:
             return hit
         span = _Span(None if eligible is None else eligible.tolist())
         span.track = False
-        for c in shown:
+        # smallest cells first: a unit tree then reduces each parent to its own atoms instead
+        # of rewriting the total's long row for every unit (same span, far less fill-in)
+        for c in sorted(shown, key=lambda c: self.cell_atoms[c].size):
             atoms = [a for a in self.cell_atoms[c].tolist() if live[a]]
             r = span.reduce(dict.fromkeys(atoms, 1))
             if r:
@@ -774,6 +775,23 @@ class Protector:
                 self._memo.clear()
             self._memo[memo_key] = hit
         return set(hit)
+
+
+def _unique_rows(rows: np.ndarray) -> np.ndarray:
+    """The inverse of ``np.unique(rows, axis=0)``, fast: rows hashed to one integer, the
+    grouping then checked against each group's first row (exact; a collision takes the slow
+    exact way)."""
+    if rows.shape[0] == 0:
+        return np.zeros(0, dtype=np.int64)
+    mult = np.random.default_rng(7).integers(1, 2**61, size=rows.shape[1], dtype=np.int64) | 1
+    with np.errstate(over="ignore"):
+        h = (rows * mult).sum(axis=1)
+    _u, first, inverse = np.unique(h, return_index=True, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    if np.array_equal(rows, rows[first[inverse]]):
+        return inverse
+    _u, inverse = np.unique(rows, axis=0, return_inverse=True)
+    return inverse.reshape(-1)
 
 
 def _ties_connect(masks: np.ndarray, m: int, need: int) -> bool:

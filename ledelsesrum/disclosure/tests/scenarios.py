@@ -309,6 +309,40 @@ def nobody_in_1_or_4_by_subtraction(publish: Publish) -> list[str]:
     return _at_the_bottom_by_subtraction(publish, flip=True)
 
 
+def _spec_round(spec: dict):
+    """A round as the random rounds build it (test_random_rounds): five units under one root,
+    groups of (unit, area, respondents, most answer this, the rest answer this)."""
+    study = make_study(k=spec["k"])
+    rnd = make_round(study)
+    root = Unit.objects.create(name="Kommunen")
+    units = [Unit.objects.create(name=f"Enhed {i}", parent=root) for i in range(5)]
+    for unit, area, n, main, rest in spec["groups"]:
+        first = n // 2 + 1
+        add_responses(rnd, units[unit], answers(main, first) + answers(rest, n - first),
+                      area=area)
+    return rnd
+
+
+def five_categories_share(publish: Publish) -> list[str]:
+    """k = 3, found by the random rounds: the total's five categories [10, 3, 3, 3, 3] with B's
+    mean 4.60 (the most five of those answers can have) pin B, and with A's mean exactly one
+    of A answered 4. Stopped by the five-category share rule (and the integer check)."""
+    rnd = _spec_round({"k": 3, "groups": [
+        (0, "A", 1, 1, 0), (0, "A", 1, 1, 0), (0, "A", 1, 4, 0), (0, "A", 7, 1, 2),
+        (0, "A", 7, 1, 3), (0, "B", 2, 4, 0), (0, "B", 4, 5, 0)]})
+    return value_leaks(rnd, [publish(rnd)], codes=["R1"])
+
+
+def integer_only(publish: Publish) -> list[str]:
+    """k = 3, found by the random rounds with the integer check off: no single rule fires, but
+    together the figures place the one leader of unit 0 in area A, and five of unit 3, in band
+    1-2. Only the integer check (``policy.integer_pins``) stops it."""
+    rnd = _spec_round({"k": 3, "groups": [
+        (0, "A", 1, 1, 0), (2, "A", 6, 2, 0), (0, "B", 7, 5, 3), (3, "A", 5, 2, 1),
+        (2, "A", 4, 3, 4), (2, "A", 5, 1, 4)]})
+    return value_leaks(rnd, [publish(rnd)], codes=["R1"])
+
+
 def sensitive_item(publish: Publish) -> list[str]:
     """T2 is sensitive (threshold 10): units of 6 and 7 show no mean of T2."""
     study = make_study(k=5, sensitive=True)
@@ -393,6 +427,6 @@ SCENARIOS = {
         filling_the_lowest_answers, unanimous_six_beside_spread_answers,
         derived_group_of_exactly_k,
         remainder_of_withheld_siblings, derived_empty_band, derived_small_band, sensitive_item,
-        withheld_unit_all_skipped, closed_round_overview,
+        withheld_unit_all_skipped, closed_round_overview, five_categories_share, integer_only,
     )
 }

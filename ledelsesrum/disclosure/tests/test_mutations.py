@@ -102,6 +102,16 @@ class Mutant:
     scenario: str
     audited: bool = True  # the audit covers this channel and must refuse the release
     weakens_audit: bool = False
+    # The integer check (small rounds only) would catch what most single rules let through on
+    # these small scenarios; it is switched off for them so each rule is tested on its own (on
+    # a municipality-sized round, where the integer check does not run, the rules stand alone).
+    integer_check: bool = False
+
+
+INTEGER_OFF = (Edit("ledelsesrum.disclosure.policy", "INTEGER_MAX_CLASSES = 16",
+                    "INTEGER_MAX_CLASSES = 0"),
+               Edit("ledelsesrum.disclosure.audit", "INTEGER_MAX_CLASSES = 16",
+                    "INTEGER_MAX_CLASSES = 0"))
 
 
 NO_BOUNDS_ITEM = Edit(POLICY, "            for distance in (s - n, N_CATEGORIES * n - s)]",
@@ -172,6 +182,17 @@ MUTANTS = [
                  '        any_withheld |= n is None\n        overview["units"]'),),
            "closed_round_overview", audited=False),
     # the audit's checks, each paired with a policy mutant whose leak the real audit refuses
+    Mutant("integer check off", (INTEGER_OFF[0],), "integer_only", integer_check=True),
+    Mutant("five-category share rule dropped",
+           (Edit(POLICY, "        if five and five_share_pins(", "        if False and five_share_pins("),),
+           "five_categories_share"),
+    Mutant("audit: integer programme off", INTEGER_OFF, "integer_only", weakens_audit=True,
+           integer_check=True),
+    Mutant("audit: five-category share not checked",
+           (Edit(POLICY, "        if five and five_share_pins(", "        if False and five_share_pins("),
+            Edit(AUDIT, "if 0 < g_n < t_n and any(_at_five_share_bound(",
+                 "if False and any(_at_five_share_bound(")),
+           "five_categories_share", weakens_audit=True),
     Mutant("audit: earlier releases not compared",
            (NO_PRIOR, Edit(RESULTS, "        if prior:\n            # Together", "        if False:\n"
                            "            # Together")), "lowered_threshold", weakens_audit=True),
@@ -192,8 +213,8 @@ MUTANTS = [
            (Edit(POLICY, NO_SLACK, "        pass"), NO_SLACK_AUDIT),
            "nobody_in_2_or_5_by_subtraction", weakens_audit=True),
     Mutant("audit: means at the bound of their share not checked",
-           (NO_SHARE, Edit(AUDIT, "                    if m and _at_share_bound(m, total, d_bands):",
-                           "                    if False:")),
+           (NO_SHARE, Edit(AUDIT, "                if m and _at_share_bound(m, total, d_bands):",
+                           "                if False:")),
            "filling_the_lowest_answers", weakens_audit=True),
     Mutant("audit: payload's thresholds trusted",
            (Edit(POLICY, "        return max(self.sensitive, self.k) if sensitive else self.k",
@@ -216,7 +237,7 @@ def test_scenarios_are_safe_without_mutants(name):
 @pytest.mark.django_db
 @pytest.mark.parametrize("mutant", MUTANTS, ids=[m.name for m in MUTANTS])
 def test_each_mutant_is_killed(mutant, monkeypatch):
-    apply_edits(monkeypatch, mutant.edits)
+    apply_edits(monkeypatch, mutant.edits if mutant.integer_check else mutant.edits + INTEGER_OFF)
     scenario = SCENARIOS[mutant.scenario]
     if mutant.weakens_audit:
         outcome = run(scenario, audit=True)

@@ -92,15 +92,11 @@ INTEGER_ONLY = {"groups": [(0, "A", 1, 1, 0), (2, "A", 6, 2, 0), (0, "B", 7, 5, 
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="known open leak (issue 9): the policy's integer check "
-                   "runs only where a small group's mean is near a share bound; see "
-                   "docs/anonymity.md, 'Known gap'")
 def test_only_the_integer_check_sees_it():
     """Found by the random rounds with the integer check off (400 examples, k = 3): no single
     rule fires, but the integer attacker places the one leader of unit 0 in area A, and five
-    of unit 3, in band 1-2. The integer check catches it when it runs on every round with an
-    atom under 2k (``policy.integer_pins``), but its trigger (a shown mean of a group under 2k
-    near a share bound) does not fire here."""
+    of unit 3, in band 1-2. The integer check (``policy.integer_pins``) runs on every small
+    round with an atom under 2k and withholds what it pins."""
     with transaction.atomic():
         _study, rnd = _build(INTEGER_ONLY)
         payload = results.compute_results(rnd, audit=True)
