@@ -31,10 +31,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+
+if TYPE_CHECKING:
+    from ledelsesrum.studies.models import Round, Study
 
 FORMAT = "ledelsesrum.change/1"
 ALPHA = 0.05
@@ -125,6 +128,7 @@ def _ordered_breakdowns(earlier: dict, later: dict) -> list[dict]:
     seen: set[str] = set()
     out: list[dict] = []
     index: dict[str, dict] = {}
+    entry: dict[str, Any] | None
     for b in later.get("breakdowns", []):
         entry = {"key": b["key"], "label": b["label"], "groups": []}
         index[b["key"]] = entry
@@ -151,7 +155,58 @@ def _group_info(g: dict) -> dict:
 
 
 def _published(cell: dict | None) -> bool:
-    return bool(cell) and not cell.get("withheld") and cell.get("n") is not None
+    if not cell:
+        return False
+    return not cell.get("withheld") and cell.get("n") is not None
+
+
+def _compare_cells(row: dict, cb: dict | None, ca: dict | None,
+                   total_sds: tuple[float | None, float | None]) -> float | None:
+    """Fill ``row`` from a group's cell before (``cb``) and after (``ca``); the Welch test's p when
+    the change was tested (its verdict then waits for the family's adjustment), else None.
+    ``total_sds`` stand in for a cell without its own standard deviation."""
+    if cb is None or ca is None:
+        row["verdict"] = NOT_COMPARABLE
+        return None
+    if not (_published(cb) and _published(ca)):
+        # Strict: no figure of the row, not even the side published in its own round.
+        row["verdict"] = WITHHELD
+        row["reason_before"] = cb.get("reason") if cb.get("withheld") else None
+        row["reason_after"] = ca.get("reason") if ca.get("withheld") else None
+        return None
+    if cb["mean"] is None or ca["mean"] is None:
+        row["verdict"] = NO_ANSWERS
+        return None
+    row.update(n_before=cb["n"], n_after=ca["n"], score_before=cb["mean"],
+               score_after=ca["mean"],
+               delta=round(ca["mean"] - cb["mean"], 1))
+    sd_b, sd_a, source = cb.get("sd"), ca.get("sd"), "own"
+    if sd_b is None or sd_a is None:
+        (sd_b, sd_a), source = total_sds, "total"
+    test = None
+    if sd_b is not None and sd_a is not None:
+        test = welch_from_stats(cb["mean"], sd_b, cb["n"], ca["mean"], sd_a, ca["n"])
+    if test is None:
+        row["verdict"] = NOT_TESTED
+        return None
+    row.update(t=round(test.t, 3), df=round(test.df, 1), p=test.p, sd_source=source)
+    return test.p
+
+
+def _verdicts_by_family(tested: list[tuple[str, dict, float]], alpha: float) -> None:
+    """Benjamini–Hochberg within each breakdown (family); the tested rows get their verdicts."""
+    families: dict[str, list[tuple[dict, float]]] = {}
+    for family, row, p in tested:
+        families.setdefault(family, []).append((row, p))
+    for members in families.values():
+        adjusted = benjamini_hochberg([p for _row, p in members])
+        for (row, p), q in zip(members, adjusted, strict=True):
+            row["p"] = _round_p(p)
+            row["p_adjusted"] = _round_p(q)
+            if q < alpha and row["delta"] != 0:
+                row["verdict"] = BETTER if row["delta"] > 0 else WORSE
+            else:
+                row["verdict"] = NO_CHANGE
 
 
 def compare(earlier: dict, later: dict, *, alpha: float = ALPHA) -> dict[str, Any]:
@@ -187,33 +242,10 @@ def compare(earlier: dict, later: dict, *, alpha: float = ALPHA) -> dict[str, An
                     row["verdict"] = NOT_COMPARABLE
                     rows.append(row)
                     continue
-                cb, ca = sb["cells"].get(key), sa["cells"].get(key)
-                if cb is None or ca is None:
-                    row["verdict"] = NOT_COMPARABLE
-                elif not (_published(cb) and _published(ca)):
-                    # Strict: no figure of the row, not even the side published in its own round.
-                    row["verdict"] = WITHHELD
-                    row["reason_before"] = cb.get("reason") if cb.get("withheld") else None
-                    row["reason_after"] = ca.get("reason") if ca.get("withheld") else None
-                elif cb["mean"] is None or ca["mean"] is None:
-                    row["verdict"] = NO_ANSWERS
-                else:
-                    row.update(n_before=cb["n"], n_after=ca["n"], score_before=cb["mean"],
-                               score_after=ca["mean"],
-                               delta=round(ca["mean"] - cb["mean"], 1))
-                    sd_b, sd_a, source = cb.get("sd"), ca.get("sd"), "own"
-                    if sd_b is None or sd_a is None:
-                        sd_b, sd_a, source = total_sd_before, total_sd_after, "total"
-                    test = None
-                    if sd_b is not None and sd_a is not None:
-                        test = welch_from_stats(cb["mean"], sd_b, cb["n"], ca["mean"], sd_a,
-                                                ca["n"])
-                    if test is None:
-                        row["verdict"] = NOT_TESTED
-                    else:
-                        row.update(t=round(test.t, 3), df=round(test.df, 1), p=test.p,
-                                   sd_source=source)
-                        tested.append((b["key"], row, test.p))
+                p = _compare_cells(row, sb["cells"].get(key), sa["cells"].get(key),
+                                   (total_sd_before, total_sd_after))
+                if p is not None:
+                    tested.append((b["key"], row, p))
                 rows.append(row)
         scales_out.append({
             "code": code, "title": meta.get("title") or code, "subtheme": meta.get("subtheme"),
@@ -221,19 +253,7 @@ def compare(earlier: dict, later: dict, *, alpha: float = ALPHA) -> dict[str, An
             "rows": rows,
         })
 
-    families: dict[str, list[tuple[dict, float]]] = {}
-    for family, row, p in tested:
-        families.setdefault(family, []).append((row, p))
-    for members in families.values():
-        adjusted = benjamini_hochberg([p for _row, p in members])
-        for (row, p), q in zip(members, adjusted, strict=True):
-            row["p"] = _round_p(p)
-            row["p_adjusted"] = _round_p(q)
-            if q < alpha and row["delta"] != 0:
-                row["verdict"] = BETTER if row["delta"] > 0 else WORSE
-            else:
-                row["verdict"] = NO_CHANGE
-
+    _verdicts_by_family(tested, alpha)
     return {
         "format": FORMAT,
         "study": dict(later.get("study", {})),
@@ -282,7 +302,7 @@ def overall_by_scale(table: dict) -> dict[str, dict]:
 # --- rounds and releases -----------------------------------------------------------------------
 
 
-def closed_main_rounds(study) -> list:
+def closed_main_rounds(study: Study) -> list[Round]:
     """The study's closed main rounds, oldest first."""
     from ledelsesrum.studies.models import Round
 
@@ -290,7 +310,8 @@ def closed_main_rounds(study) -> list:
                                      status=Round.Status.CLOSED).order_by("number"))
 
 
-def rounds_for(study, from_number: int | None = None, to_number: int | None = None):
+def rounds_for(study: Study, from_number: int | None = None,
+               to_number: int | None = None) -> tuple[Round, Round]:
     """(earlier, later) closed main rounds; default the last two. Raises ChangeError."""
     rounds = closed_main_rounds(study)
     by_number = {r.number: r for r in rounds}
@@ -316,20 +337,20 @@ def rounds_for(study, from_number: int | None = None, to_number: int | None = No
     return earlier, later
 
 
-def change_for_rounds(earlier, later) -> dict[str, Any]:
+def change_for_rounds(earlier: Round, later: Round) -> dict[str, Any]:
     """The change table of two closed rounds, from their releases (computed once if missing)."""
     from .release import released_results
 
     return compare(released_results(earlier), released_results(later))
 
 
-def change_for_study(study, from_number: int | None = None,
+def change_for_study(study: Study, from_number: int | None = None,
                      to_number: int | None = None) -> dict[str, Any]:
     earlier, later = rounds_for(study, from_number, to_number)
     return change_for_rounds(earlier, later)
 
 
-def latest_overall_change(study, *, compute_missing: bool = True) -> dict[str, dict] | None:
+def latest_overall_change(study: Study, *, compute_missing: bool = True) -> dict[str, dict] | None:
     """scale code → overall change between the last two closed main rounds; None with < 2 rounds.
 
     With ``compute_missing=False`` only already stored releases are used (None if one is missing).
@@ -341,8 +362,8 @@ def latest_overall_change(study, *, compute_missing: bool = True) -> dict[str, d
         return None
     earlier, later = rounds[-2], rounds[-1]
     if not compute_missing:
-        stored = [stored_release(earlier), stored_release(later)]
-        if None in stored:
+        first, second = stored_release(earlier), stored_release(later)
+        if first is None or second is None:
             return None
-        return overall_by_scale(compare(stored[0].payload, stored[1].payload))
+        return overall_by_scale(compare(first.payload, second.payload))
     return overall_by_scale(change_for_rounds(earlier, later))

@@ -46,7 +46,7 @@ def rows(result: dict) -> Iterator[dict[str, Any]]:
             cell = scale["cells"].get(gkey)
             if cell is None:
                 continue
-            extra = {}
+            extra: dict[str, Any] = {}
             if gkey == "total":
                 extra = {"alpha": alpha["value"], "alpha_n": alpha["n"]}
             yield _row("scale", scale["code"], scale["title"], bkey, gkey, label, depth,
@@ -58,7 +58,7 @@ def rows(result: dict) -> Iterator[dict[str, Any]]:
             cell = item["cells"].get(gkey)
             if cell is None:
                 continue
-            extra: dict[str, Any] = {}
+            extra = {}
             dist = cell.get("distribution")
             if dist:
                 extra["bands"] = dist["bands"]
@@ -85,7 +85,7 @@ def _wf(cell: dict) -> str:
 
 def _row(record: str, code: str, text: str, breakdown: str, group_key: str, group: str,
          depth: Any, **values: Any) -> dict[str, Any]:
-    row = dict.fromkeys(COLUMNS, "")
+    row: dict[str, Any] = dict.fromkeys(COLUMNS, "")
     row.update(record=record, code=code, text=text, breakdown=breakdown, group_key=group_key,
                group=group, depth=depth)
     for key, value in values.items():
@@ -177,7 +177,7 @@ def workbook_bytes(about: list[tuple[str, Any]], title: str, columns: list[str],
     headings = headings or {}
     in_words = in_words or {}
     wb = Workbook()
-    sheet_about = wb.active
+    sheet_about = wb.worksheets[0]  # a new workbook's one (active) sheet
     sheet_about.title = "Om"
     append_safe(sheet_about, ["Oplysning", "Værdi"])
     for key, value in about:

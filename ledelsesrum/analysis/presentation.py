@@ -6,6 +6,7 @@ render, only its reason text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -176,7 +177,7 @@ def _scale_summary(scale: dict) -> dict[str, Any]:
     }
 
 
-def _heatmap(result: dict, groups: list[dict], url) -> dict[str, Any]:
+def _heatmap(result: dict, groups: list[dict], url: Callable[[str], str]) -> dict[str, Any]:
     columns = result["scales"]
     rows = []
     for g in groups:
@@ -267,6 +268,33 @@ def _figure_notes(cell: dict, k: int) -> dict[str, str]:
 # --- change between rounds ---------------------------------------------------------------------
 
 
+def _signed(value: float | None) -> str:
+    from django.utils.formats import number_format
+
+    if value is None:
+        return ""
+    text = number_format(abs(value), 1)
+    return ("+" if value > 0 else "−" if value < 0 else "±") + text
+
+
+def _p_text(p: float | None) -> str:
+    from django.utils.formats import number_format
+
+    if p is None:
+        return ""
+    return "< 0,001" if p < 0.001 else number_format(p, 3)
+
+
+def _withheld_note(table: dict, row: dict) -> str:
+    """Which round(s) withheld a change row's figures: "skjult i runde 1 og 2"."""
+    sides = []
+    if row["reason_before"]:
+        sides.append(str(table["from_round"]["number"]))
+    if row["reason_after"]:
+        sides.append(str(table["to_round"]["number"]))
+    return _("skjult i runde %(rounds)s") % {"rounds": " og ".join(sides)} if sides else ""
+
+
 def change_context(table: dict, by: str, scale: str | None = None, under: str | None = None,
                    only_shown: bool = False) -> dict[str, Any]:
     """One breakdown of the change table (``change.compare``) for the page, verdicts as text.
@@ -275,8 +303,6 @@ def change_context(table: dict, by: str, scale: str | None = None, under: str | 
     scale or all, one part of the organisation (``under``), and groups without figures left out
     (``only_shown``). Filters only leave out rows.
     """
-    from django.utils.formats import number_format
-
     from .change import VERDICT_ARROW, WITHHELD, verdict_text
 
     breakdowns = {b["key"]: b for b in table["breakdowns"]}
@@ -292,17 +318,7 @@ def change_context(table: dict, by: str, scale: str | None = None, under: str | 
     if scale not in codes:
         scale = ""
     hidden_keys: set[str] = set()
-
-    def signed(value: float | None) -> str:
-        if value is None:
-            return ""
-        text = number_format(abs(value), 1)
-        return ("+" if value > 0 else "−" if value < 0 else "±") + text
-
-    def p_text(p: float | None) -> str:
-        if p is None:
-            return ""
-        return "< 0,001" if p < 0.001 else number_format(p, 3)
+    signed, p_text = _signed, _p_text
 
     scales = []
     overview = []
@@ -327,15 +343,7 @@ def change_context(table: dict, by: str, scale: str | None = None, under: str | 
             if only_shown and row["group_key"] != "total" and row["delta"] is None:
                 hidden_keys.add(row["group_key"])
                 continue
-            note = ""
-            if row["verdict"] == WITHHELD:
-                sides = []
-                if row["reason_before"]:
-                    sides.append(str(table["from_round"]["number"]))
-                if row["reason_after"]:
-                    sides.append(str(table["to_round"]["number"]))
-                note = _("skjult i runde %(rounds)s") % {"rounds": " og ".join(sides)} if sides \
-                    else ""
+            note = _withheld_note(table, row) if row["verdict"] == WITHHELD else ""
             rows.append({
                 **row,
                 "delta_text": signed(row["delta"]),

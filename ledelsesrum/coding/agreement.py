@@ -42,7 +42,7 @@ def krippendorff_alpha_nominal(reliability: Sequence[Sequence[str | None]]) -> f
     coincidence = np.zeros((k, k))
     n_units = max((len(r) for r in reliability), default=0)
     for u in range(n_units):
-        present = [row[u] for row in reliability if u < len(row) and row[u] is not None]
+        present = [v for row in reliability if u < len(row) and (v := row[u]) is not None]
         m = len(present)
         if m < 2:
             continue

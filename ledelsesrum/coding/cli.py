@@ -33,27 +33,14 @@ def register(app: typer.Typer) -> None:
         """Foreslå undertemaer til meningsenheder (offline; se docs/coding.md)."""
         from ledelsesrum.lib.progress import cli_progress
 
-        from .batch import InputError, code_units, read_units, write_jsonl
-        from .codebook import CodebookError, load_codebook
-        from .embeddings import CharNgramEmbedder, auto_embedder, default_embedder
+        from .batch import code_units, write_jsonl
 
         if embedder not in {"auto", "e5", "char"}:
             _fail(f"Ukendt --embedder {embedder!r}: brug 'auto', 'e5' eller 'char'.")
-        try:
-            book = load_codebook(codebook)
-            units = read_units(input)
-            known = read_units(labelled, labelled=True, codebook=book) if labelled else []
-        except (CodebookError, InputError) as exc:
-            _fail(str(exc))
+        book, units, known = _read_inputs(codebook, input, labelled)
         if not output.parent.exists():
             _fail(f"Mappen {output.parent} findes ikke.")
-        if embedder == "char":
-            engine = CharNgramEmbedder()
-        elif embedder == "e5":
-            engine = default_embedder()
-        else:
-            anchors = [t for sub in book.subthemes for t in sub.anchor_texts]
-            engine = auto_embedder([u.text for u in units] + [u.text for u in known] + anchors)
+        engine = _embedder(embedder, book, [u.text for u in units] + [u.text for u in known])
         if not quiet:
             typer.echo(f"Tekstmodel: {engine.name}", err=True)
         with cli_progress("Koder", quiet=quiet) as callback:
@@ -68,17 +55,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Eksportér undersøgelsens noter, kodebog og kodninger som REFI-QDA-projekt (.qdpx)."""
         from ledelsesrum.accounts import audit
-        from ledelsesrum.cli import prepare_database
-        from ledelsesrum.studies.models import Study
 
         from .refi_qda import export_study
 
         if not output.parent.exists():
             _fail(f"Mappen {output.parent} findes ikke.")
-        prepare_database()
-        found = Study.objects.filter(pk=study).first()
-        if found is None:
-            _fail(f"Undersøgelse {study} findes ikke.")
+        found = _study(study)
         data, plan = export_study(found)
         tmp = output.with_name(output.name + ".tmp")
         tmp.write_bytes(data)
@@ -98,17 +80,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Importér kodninger fra et REFI-QDA-projekt (alt eller intet; se docs/coding.md)."""
         from ledelsesrum.accounts import audit
-        from ledelsesrum.cli import prepare_database
-        from ledelsesrum.studies.models import Study
 
         from .refi_qda import ImportRefused, QdpxError, import_into_study
 
         if not file.is_file():
             _fail(f"Filen {file} findes ikke.")
-        prepare_database()
-        found = Study.objects.filter(pk=study).first()
-        if found is None:
-            _fail(f"Undersøgelse {study} findes ikke.")
+        found = _study(study)
         try:
             outcome = import_into_study(found, file.read_bytes(), dry_run=dry_run)
         except QdpxError as exc:
@@ -121,9 +98,7 @@ def register(app: typer.Typer) -> None:
             _fail(f"Intet er importeret: {len(exc.problems)} konflikter.")
         for what in outcome.skipped:
             typer.echo(f"Ikke importeret (ingen plads i Ledelsesrum): {what}", err=True)
-        summary = (f"{outcome.segments} kodede markeringer fra {outcome.sources} kilder: {outcome.coded} enheder kodet, "
-                   f"{outcome.created} nye enheder, {outcome.unchanged} kodet i forvejen"
-                   + (f"; nye koder: {', '.join(outcome.new_codes)}" if outcome.new_codes else "") + ".")
+        summary = _import_summary(outcome)
         if dry_run:
             typer.echo(f"Prøvekørsel – intet er gemt. {summary}")
             return
@@ -132,6 +107,50 @@ def register(app: typer.Typer) -> None:
                      unchanged=outcome.unchanged, new_codes=outcome.new_codes, memos=outcome.memos,
                      unit_ids=outcome.unit_ids)
         typer.echo(f"Importeret: {summary}")
+
+
+def _read_inputs(codebook: str, input: Path, labelled: Path | None):
+    """(codebook, units to code, coded units) for ``code``; fails in Danish on a bad file."""
+    from .batch import InputError, read_units
+    from .codebook import CodebookError, load_codebook
+
+    try:
+        book = load_codebook(codebook)
+        units = read_units(input)
+        known = read_units(labelled, labelled=True, codebook=book) if labelled else []
+    except (CodebookError, InputError) as exc:
+        _fail(str(exc))
+    return book, units, known
+
+
+def _embedder(kind: str, book, texts: list[str]):
+    """The text model asked for: ``char``, ``e5``, or ``auto`` (e5 when it can be loaded)."""
+    from .embeddings import CharNgramEmbedder, auto_embedder, default_embedder
+
+    if kind == "char":
+        return CharNgramEmbedder()
+    if kind == "e5":
+        return default_embedder()
+    anchors = [t for sub in book.subthemes for t in sub.anchor_texts]
+    return auto_embedder(texts + anchors)
+
+
+def _study(study_id: int):
+    """The study with this id, after preparing the database; fails in Danish without one."""
+    from ledelsesrum.cli import prepare_database
+    from ledelsesrum.studies.models import Study
+
+    prepare_database()
+    found = Study.objects.filter(pk=study_id).first()
+    if found is None:
+        _fail(f"Undersøgelse {study_id} findes ikke.")
+    return found
+
+
+def _import_summary(outcome) -> str:
+    return (f"{outcome.segments} kodede markeringer fra {outcome.sources} kilder: {outcome.coded} enheder kodet, "
+            f"{outcome.created} nye enheder, {outcome.unchanged} kodet i forvejen"
+            + (f"; nye koder: {', '.join(outcome.new_codes)}" if outcome.new_codes else "") + ".")
 
 
 def _export_warnings(plan) -> list[str]:

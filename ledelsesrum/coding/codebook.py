@@ -244,6 +244,41 @@ def _default_codebook() -> Codebook:
 _FRAME_EXTRA_KEYS = {"theme": {"description"}, "subtheme": {"description", "examples"}}
 
 
+def _frame_extras(data: dict, key: str, kind: str, known: list[str],
+                  problems: list[str]) -> dict[str, dict[str, Any]]:
+    """``data[key]`` (code → description and examples) for the frame's ``known`` codes of this
+    ``kind``; each problem (unknown or missing code, a label, an unknown field) goes to
+    ``problems``."""
+    raw = data.get(key)
+    if not isinstance(raw, dict):
+        problems.append(f"Standardkodebogen: '{key}' skal være et objekt med koder som nøgler.")
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for code, value in raw.items():
+        code = str(code)
+        where = f"Standardkodebogen, {'tema' if kind == 'theme' else 'undertema'} {code}"
+        if code not in known:
+            problems.append(unknown_code_message(code, "Standardkodebogen") if kind == "subtheme"
+                            else f"{where}: temaet findes ikke i rammen (ledelsesrum/frame/data/subthemes.yaml).")
+            continue
+        if not isinstance(value, dict):
+            problems.append(f"{where}: skal være et objekt med {', '.join(sorted(_FRAME_EXTRA_KEYS[kind]))}.")
+            continue
+        if "label" in value:
+            problems.append(f"{where}: etiketten står i rammen (ledelsesrum/frame/data/subthemes.yaml), "
+                            "ikke i kodebogen.")
+        unknown = sorted(str(k) for k in value if k not in _FRAME_EXTRA_KEYS[kind] | {"label"})
+        if unknown:
+            problems.append(f"{where}: ukendte felter {', '.join(unknown)}.")
+        out[code] = value
+    present = {str(k) for k in raw}
+    for code in known:
+        if code not in present:
+            problems.append(f"Standardkodebogen mangler {'tema' if kind == 'theme' else 'undertema'} {code} "
+                            "fra rammen (beskrivelse og eksempler).")
+    return out
+
+
 def from_frame_data(data: Any, frame: Frame | None = None) -> Codebook:
     """The built-in codebook: every theme and sub-theme of the frame, in the frame's order, with
     its code, label, theme and citation from the frame and the description and examples from
@@ -258,38 +293,8 @@ def from_frame_data(data: Any, frame: Frame | None = None) -> Codebook:
     if extra:
         problems.append(f"Standardkodebogen har ukendte felter: {', '.join(extra)}.")
 
-    def entries(key: str, kind: str, known: list[str]) -> dict[str, dict[str, Any]]:
-        raw = data.get(key)
-        if not isinstance(raw, dict):
-            problems.append(f"Standardkodebogen: '{key}' skal være et objekt med koder som nøgler.")
-            return {}
-        out: dict[str, dict[str, Any]] = {}
-        for code, value in raw.items():
-            code = str(code)
-            where = f"Standardkodebogen, {'tema' if kind == 'theme' else 'undertema'} {code}"
-            if code not in known:
-                problems.append(unknown_code_message(code, "Standardkodebogen") if kind == "subtheme"
-                                else f"{where}: temaet findes ikke i rammen (ledelsesrum/frame/data/subthemes.yaml).")
-                continue
-            if not isinstance(value, dict):
-                problems.append(f"{where}: skal være et objekt med {', '.join(sorted(_FRAME_EXTRA_KEYS[kind]))}.")
-                continue
-            if "label" in value:
-                problems.append(f"{where}: etiketten står i rammen (ledelsesrum/frame/data/subthemes.yaml), "
-                                "ikke i kodebogen.")
-            unknown = sorted(str(k) for k in value if k not in _FRAME_EXTRA_KEYS[kind] | {"label"})
-            if unknown:
-                problems.append(f"{where}: ukendte felter {', '.join(unknown)}.")
-            out[code] = value
-        present = {str(k) for k in raw}
-        for code in known:
-            if code not in present:
-                problems.append(f"Standardkodebogen mangler {'tema' if kind == 'theme' else 'undertema'} {code} "
-                                "fra rammen (beskrivelse og eksempler).")
-        return out
-
-    theme_extras = entries("themes", "theme", frame.theme_codes)
-    sub_extras = entries("subthemes", "subtheme", frame.codes)
+    theme_extras = _frame_extras(data, "themes", "theme", frame.theme_codes, problems)
+    sub_extras = _frame_extras(data, "subthemes", "subtheme", frame.codes, problems)
     if problems:
         raise CodebookError("\n".join(problems))
 

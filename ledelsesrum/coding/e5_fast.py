@@ -278,7 +278,7 @@ class FastE5:
 
         unique, inverse = np.unique(ids, return_inverse=True)
         rows = _dequantise_q4(self._word_raw[unique].reshape(-1), len(unique), H)
-        x = rows[inverse.reshape(-1)].reshape(B, L, H)
+        x: np.ndarray = rows[inverse.reshape(-1)].reshape(B, L, H)
         x += self._pos[None, :L]
         x = self._layer_norm(x, *self._eln).reshape(B * L, H)
 
@@ -386,7 +386,7 @@ class FastE5:
 
 
 _controller_lock = threading.Lock()
-_controller: object | None = None
+_controller: Any = None  # a threadpoolctl.ThreadpoolController once made
 
 
 @contextmanager
@@ -402,7 +402,7 @@ def _one_blas_thread() -> Iterator[None]:
     with _controller_lock:
         if _controller is None:
             _controller = ThreadpoolController()  # inspecting the loaded libraries is the slow part
-    with _controller.limit(limits=1, user_api="blas"):  # type: ignore[attr-defined]
+    with _controller.limit(limits=1, user_api="blas"):
         yield
 
 

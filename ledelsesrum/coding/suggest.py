@@ -43,11 +43,12 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from .codebook import Codebook
-from .embeddings import Embedder, centre, default_embedder, l2_normalise, text_key
+from .embeddings import Embedder, Progress, centre, default_embedder, l2_normalise, text_key
 from .text import KeyTerms, normalise, stemmed_text, stems
 
 
@@ -150,6 +151,10 @@ def _clip(text: str, n: int = 80) -> str:
     return text if len(text) <= n else text[: n - 1].rsplit(" ", 1)[0] + " …"
 
 
+# A scipy sparse matrix (tf-idf rows); scikit-learn ships no type hints for what it returns.
+Sparse = Any
+
+
 @dataclass
 class _Labelled:
     key: str
@@ -172,14 +177,15 @@ class Suggester:
         self._fitted = False
         self._vectors: dict[str, np.ndarray] = {}  # key → centred embedding
         self._lexical: dict[str, np.ndarray] = {}  # key → lexical cosine to every code
-        self._lexrows: dict[str, object] = {}  # key → sparse tf-idf row (1 × vocabulary)
+        self._lexrows: dict[str, Sparse] = {}  # key → sparse tf-idf row (1 × vocabulary)
         self._normal_cache: dict[str, str] = {}
         self._labelled: list[_Labelled] = []
         self._labelled_keys: dict[str, int] = {}
         self._labelled_matrix = np.zeros((0, 0), dtype=np.float32)
         self._labelled_codes = np.zeros(0, dtype=np.int64)
         self._column_stats: tuple[np.ndarray, np.ndarray] | None = None
-        self._classifier = None  # (classes as code indices, fitted model) or None
+        # (classes as code indices, fitted model) or None
+        self._classifier: tuple[np.ndarray, Any] | None = None
         self._classifier_stale = True
         self._share: float | None = None  # the calibrated classifier share, and at how many units
         self._share_at = 0
@@ -190,7 +196,7 @@ class Suggester:
         self,
         labelled: Iterable[tuple[str, str] | tuple[str, str, str]] = (),
         corpus: Sequence[str] = (),
-        progress=None,
+        progress: Progress | None = None,
     ) -> Suggester:
         """Prepare the codebook, the corpus centre and the confirmed units.
 
@@ -232,11 +238,11 @@ class Suggester:
         self._labelled_codes = np.zeros(0, dtype=np.int64)
         self._sums = np.zeros_like(self._zero_protos)
         self._counts = np.zeros(len(self.codes), dtype=np.float32)
-        self._labelled_lex: list[object] = []
-        self._labelled_lex_matrix = None  # stacked self._labelled_lex, rebuilt lazily
+        self._labelled_lex: list[Sparse] = []
+        self._labelled_lex_matrix: Sparse | None = None  # stacked self._labelled_lex, rebuilt lazily
         # Evidence statistics (per code: mean, std of its evidence score over the reference texts).
         self._ref_texts = corpus_texts if len(corpus_texts) >= 20 else list(dict.fromkeys(corpus_texts + anchor_texts))
-        self._ref_cache: tuple[np.ndarray, object] | None = None
+        self._ref_cache: tuple[np.ndarray, Sparse] | None = None
         self._evidence_mu = np.zeros(len(self.codes), dtype=np.float32)
         self._evidence_sd = np.ones(len(self.codes), dtype=np.float32)
         self._stale: set[int] = set()
@@ -252,9 +258,9 @@ class Suggester:
 
     def _labelled_item(self, entry: tuple[str, ...]) -> _Labelled:
         if len(entry) == 3:
-            unit_id, text, code = entry  # type: ignore[misc]
+            unit_id, text, code = entry
         else:
-            text, code = entry  # type: ignore[misc]
+            text, code = entry
             unit_id = None
         if code not in self._code_index:
             raise ValueError(f"Ukendt undertema: {code!r}.")
@@ -271,7 +277,7 @@ class Suggester:
         self._vectorizer.fit(code_docs + [stemmed_text(t) for t in unit_texts])
         self._code_lexical = self._lexical_rows(code_docs, stemmed=True)
 
-    def _lexical_rows(self, texts: Sequence[str], *, stemmed: bool = False) -> np.ndarray:
+    def _lexical_rows(self, texts: Sequence[str], *, stemmed: bool = False) -> Sparse:
         docs = list(texts) if stemmed else [stemmed_text(t) for t in texts]
         matrix = self._vectorizer.transform(docs)
         return matrix  # sparse, rows l2-normalised by TfidfVectorizer
@@ -378,7 +384,7 @@ class Suggester:
 
     # --- evidence from confirmed units -------------------------------------------------------------
 
-    def _lexical_matrix(self, texts: Sequence[str]):
+    def _lexical_matrix(self, texts: Sequence[str]) -> Sparse:
         """Sparse tf-idf rows (l2-normalised) of ``texts``; memoised per text."""
         from scipy.sparse import csr_matrix, vstack
 
@@ -392,7 +398,7 @@ class Suggester:
             return csr_matrix((0, len(self._vectorizer.vocabulary_)), dtype=np.float64)
         return vstack([self._lexrows[k] for k in keys], format="csr")
 
-    def _similarities(self, units: np.ndarray, lex, cols: np.ndarray | None = None) -> np.ndarray:
+    def _similarities(self, units: np.ndarray, lex: Sparse, cols: np.ndarray | None = None) -> np.ndarray:
         """Evidence similarity of units to confirmed units (all, or the rows ``cols``)."""
         from scipy.sparse import vstack
 
@@ -476,7 +482,7 @@ class Suggester:
         # goes into the logits on the same footing as in the standardised case.
         return score + self.config.temperature * evidence
 
-    def _new_model(self, *, warm: bool = False):
+    def _new_model(self, *, warm: bool = False) -> Any:  # a scikit-learn LogisticRegression
         from sklearn.linear_model import LogisticRegression
 
         # tol 1e-3 stops lbfgs ~twice as early with the same ranking on the dev split.
@@ -560,7 +566,8 @@ class Suggester:
         return best
 
     def _classifier_log_probs(self, texts: Sequence[str]) -> np.ndarray:
-        classes, model = self._classifier  # type: ignore[misc]
+        assert self._classifier is not None  # called only with a fitted classifier
+        classes, model = self._classifier
         return _over_all_codes(model.predict_log_proba(l2_normalise(self._vectors_for(texts))), classes, len(self.codes))
 
     def probabilities(self, texts: Sequence[str], contexts: Sequence[Context | None] | None = None) -> np.ndarray:
@@ -635,9 +642,10 @@ class Suggester:
         for row, text in enumerate(texts):
             ranked = []
             unit_stems = set(stems(text)) if reasons else set()
+            context = contexts[row] if contexts is not None else None
             for ci in order[row, :limit]:
                 reason = self._reason(units[row], unit_stems, int(ci)) if reasons and units is not None else Reason()
-                if reasons and contexts is not None and contexts[row] is not None and int(ci) in self._context_columns(contexts[row].theme_code):
+                if reasons and context is not None and int(ci) in self._context_columns(context.theme_code):
                     reason = Reason(reason.similar, reason.shared_terms, reason.from_examples, from_context=True)
                 ranked.append(Suggestion(self.codes[ci], float(probs[row, ci]), reason))
             out.append(ranked)

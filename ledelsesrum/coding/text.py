@@ -334,10 +334,10 @@ class KeyTerms:
 
     def top_of_group(self, texts: Sequence[str], k: int = 6) -> list[str]:
         """Key terms of a group of texts (summed weights, so shared terms win)."""
-        total: Counter[str] = Counter()
+        total: dict[str, float] = {}
         for text in texts:
             for s, w in self.weights(text).items():
-                total[s] += w
+                total[s] = total.get(s, 0.0) + w
         ranked = sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))
         return [self.surface(s) for s, _ in ranked[:k]]
 

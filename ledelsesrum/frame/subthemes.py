@@ -185,7 +185,8 @@ def parse_frame(raw: Any) -> Frame:
             problems.append(f"{where}: koden skal begynde med temaets kode '{theme}'.")
         subthemes.append(SubTheme(code, theme, s["label"], s["description"], _citation(s["citation"])))
 
-    labels = [x.label.casefold() for x in (*themes, *subthemes) if x.label]
+    named: list[Theme | SubTheme] = [*themes, *subthemes]
+    labels = [x.label.casefold() for x in named if x.label]
     for label in sorted({x for x in labels if labels.count(x) > 1}):
         problems.append(f"Etiketten »{label}« bruges mere end én gang.")
     for t in themes:

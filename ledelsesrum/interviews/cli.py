@@ -22,47 +22,20 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Importér interviewnoter (alle filer eller ingen); navne pseudonymiseres (docs/interviews.md)."""
         from ledelsesrum.accounts import audit
-        from ledelsesrum.cli import prepare_database
         from ledelsesrum.jobs import runner
         from ledelsesrum.jobs.models import Job
         from ledelsesrum.lib.progress import cli_progress
-        from ledelsesrum.studies.models import Study
 
         from .importer import IMPORT_JOB, plan_import
-        from .models import Interview
 
-        missing = [f for f in files if not f.is_file()]
-        if missing:
-            for f in missing:
-                typer.echo(f"Filen {f} findes ikke.", err=True)
-            raise typer.Exit(1)
-        if interview is not None and len(files) != 1:
-            typer.echo("--interview kan kun bruges med én fil.", err=True)
-            raise typer.Exit(1)
-        prepare_database()
-        if not Study.objects.filter(pk=study).exists():
-            typer.echo(f"Undersøgelse {study} findes ikke.", err=True)
-            raise typer.Exit(1)
-        if interview is not None and not Interview.objects.filter(pk=interview, study_id=study).exists():
-            typer.echo(f"Interview {interview} findes ikke i undersøgelse {study}.", err=True)
-            raise typer.Exit(1)
-
+        _check_arguments(files, study, interview)
         with cli_progress("Kontrollerer", quiet=quiet) as callback:
             contents = []
             for n, f in enumerate(files, start=1):
                 callback(n, len(files), f.name)
                 contents.append((f.name, f.read_bytes()))
             plan = plan_import(study, contents)
-        problems = list(plan.errors)
-        for fp in plan.files:
-            if fp.parsed is None:
-                continue
-            if interview is not None:
-                fp.matches = [interview]
-            elif fp.ambiguous:
-                problems.append(f"{fp.filename}: filnavnet passer på flere interviews ({', '.join(map(str, fp.matches))}); brug --interview.")
-            elif fp.interview_id is None:
-                problems.append(f"{fp.filename}: intet interview passer på filnavnet (lederens navn eller e-mail); brug --interview.")
+        problems = _match_interviews(plan, interview)
         if problems:
             for line in problems:
                 typer.echo(line, err=True)
@@ -93,3 +66,43 @@ def register(app: typer.Typer) -> None:
             f"Importeret: {r['files']} filer, {r['notes']} noter/resuméer, "
             f"{r['replacements']} navne m.m. pseudonymiseret."
         )
+
+
+def _check_arguments(files: list[Path], study: int, interview: int | None) -> None:
+    """Exit with a Danish message unless every file, the study and the interview exist."""
+    from ledelsesrum.cli import prepare_database
+    from ledelsesrum.studies.models import Study
+
+    from .models import Interview
+
+    missing = [f for f in files if not f.is_file()]
+    if missing:
+        for f in missing:
+            typer.echo(f"Filen {f} findes ikke.", err=True)
+        raise typer.Exit(1)
+    if interview is not None and len(files) != 1:
+        typer.echo("--interview kan kun bruges med én fil.", err=True)
+        raise typer.Exit(1)
+    prepare_database()
+    if not Study.objects.filter(pk=study).exists():
+        typer.echo(f"Undersøgelse {study} findes ikke.", err=True)
+        raise typer.Exit(1)
+    if interview is not None and not Interview.objects.filter(pk=interview, study_id=study).exists():
+        typer.echo(f"Interview {interview} findes ikke i undersøgelse {study}.", err=True)
+        raise typer.Exit(1)
+
+
+def _match_interviews(plan, interview: int | None) -> list[str]:
+    """The plan's problems, and one per file that matches no interview or several; with
+    ``--interview`` the one file goes to that interview."""
+    problems = list(plan.errors)
+    for fp in plan.files:
+        if fp.parsed is None:
+            continue
+        if interview is not None:
+            fp.matches = [interview]
+        elif fp.ambiguous:
+            problems.append(f"{fp.filename}: filnavnet passer på flere interviews ({', '.join(map(str, fp.matches))}); brug --interview.")
+        elif fp.interview_id is None:
+            problems.append(f"{fp.filename}: intet interview passer på filnavnet (lederens navn eller e-mail); brug --interview.")
+    return problems

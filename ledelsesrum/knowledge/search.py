@@ -36,7 +36,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from scipy import sparse
@@ -274,7 +274,7 @@ def _by_max(values: np.ndarray) -> np.ndarray:
 @dataclass(frozen=True)
 class QueryTerms:
     words: tuple[str, ...]
-    stems: Counter[str]
+    stems: dict[str, float]  # a word part weighs half a word
     grams: Counter[str]
     prefixes: tuple[str, ...]  # word parts (≥ 4 letters) used to highlight compounds
 
@@ -326,14 +326,15 @@ class SearchIndex:
 
     def query_terms(self, query: str) -> QueryTerms:
         ws = content_words(query)
-        stems_c: Counter[str] = Counter()
+        stems_c: dict[str, float] = {}
         grams_c: Counter[str] = Counter()
         prefixes: list[str] = []
         for w in ws:
-            stems_c[stem(w)] += 1.0
+            stems_c[stem(w)] = stems_c.get(stem(w), 0.0) + 1.0
             parts = self.decompounder.split(w)
             for part in parts:
-                stems_c[stem(part)] += 0.5  # a part says less than the whole word
+                # a part says less than the whole word
+                stems_c[stem(part)] = stems_c.get(stem(part), 0.0) + 0.5
                 if len(part) >= 4:
                     prefixes.append(part[:5] if len(part) > 5 else part)
             for g in ngrams(w):
@@ -495,7 +496,7 @@ def get_index() -> SearchIndex:
         return _index
 
 
-def search(query: str, **kwargs) -> list[SearchHit]:
+def search(query: str, **kwargs: Any) -> list[SearchHit]:
     return get_index().search(query, **kwargs)
 
 

@@ -28,6 +28,6 @@ def short_date(value: dt.date | dt.datetime | None, with_time: bool = False) -> 
 
 
 @register.filter(name="kort_dato")
-def kort_dato(value, arg: str = "") -> str:
+def kort_dato(value: dt.date | dt.datetime | None, arg: str = "") -> str:
     """``{{ d|kort_dato }}`` → "23. sep. 2026"; ``{{ d|kort_dato:"tid" }}`` adds "14:05"."""
     return short_date(value, with_time=arg == "tid")

@@ -29,6 +29,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass, field
 from html import escape
+from typing import Any
 
 PDF_VARIANT = "pdf/ua-1"
 # Inherited by every element unless a stylesheet says otherwise (user origin: below the author's).
@@ -48,7 +49,7 @@ def write_pdf(html: str, *, base_url: str | None = None) -> bytes:
     )
 
 
-def _describe_links(document, pdf) -> None:
+def _describe_links(document: Any, pdf: Any) -> None:
     """Give each link annotation its link text as ``/Contents`` (PDF/UA-1 7.18.5: an alternate
     description), where WeasyPrint puts the bare target ("afsnit-purpose").
 
@@ -201,7 +202,7 @@ def read_pdf(data: bytes) -> PdfReport:
         )
 
 
-def _read_kids(kids, parent: StructNode, roles: dict[str, str], seen: set) -> None:
+def _read_kids(kids: Any, parent: StructNode, roles: dict[str, str], seen: set[tuple[int, int]]) -> None:
     import pikepdf
 
     if kids is None:
@@ -250,16 +251,7 @@ def check_pdf(data: bytes) -> list[str]:
         problems.append("The document title is missing: set <title>.")
     elif not info.display_title:
         problems.append("The viewer shows the file name, not the title (/DisplayDocTitle).")
-    headings = info.headings
-    if not headings:
-        problems.append("The PDF has no heading (H1–H6).")
-    else:
-        if headings[0] != "H1":
-            problems.append(f"The first heading is {headings[0]}, not H1.")
-        for before, after in zip(headings, headings[1:], strict=False):
-            if int(after[1]) > int(before[1]) + 1:
-                problems.append(f"A heading level is skipped: {before} is followed by {after}.")
-                break
+    problems += _heading_problems(info.headings)
     for n, table in enumerate((t for t in info.tree.walk() if t.tag == "Table"), start=1):
         if not any(c.tag == "TH" for c in table.walk()):
             problems.append(f"Table {n} has no header cell (TH).")
@@ -269,6 +261,20 @@ def check_pdf(data: bytes) -> list[str]:
     for n, contents in enumerate(info.links, start=1):
         if not contents:
             problems.append(f"Link {n} has no description (/Contents).")
+    return problems
+
+
+def _heading_problems(headings: list[str]) -> list[str]:
+    """At least one heading, the first an H1, no level skipped on the way down."""
+    if not headings:
+        return ["The PDF has no heading (H1–H6)."]
+    problems = []
+    if headings[0] != "H1":
+        problems.append(f"The first heading is {headings[0]}, not H1.")
+    for before, after in zip(headings, headings[1:], strict=False):
+        if int(after[1]) > int(before[1]) + 1:
+            problems.append(f"A heading level is skipped: {before} is followed by {after}.")
+            break
     return problems
 
 

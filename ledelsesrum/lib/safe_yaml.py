@@ -8,6 +8,8 @@ would otherwise recurse until it fails).
 
 from __future__ import annotations
 
+from typing import Any
+
 import yaml
 
 MAX_DEPTH = 40
@@ -18,11 +20,11 @@ class UnsafeYAML(yaml.YAMLError):
 
 
 class _NoAliasLoader(yaml.SafeLoader):
-    def __init__(self, stream) -> None:
+    def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._depth = 0
 
-    def compose_node(self, parent, index):
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
             mark = self.peek_event().start_mark
             raise UnsafeYAML(f"Filen bruger YAML-aliasser (*…), som ikke er tilladt "
@@ -38,7 +40,7 @@ class _NoAliasLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
-def load(text: str):
+def load(text: str) -> Any:
     """``yaml.safe_load`` without aliases and with a bounded depth; raises `UnsafeYAML` (a
     ``yaml.YAMLError``) on either."""
     loader = _NoAliasLoader(text)

@@ -267,7 +267,7 @@ class Items(Field):
         if not value and self.non_empty:
             r.add("empty_list", path)
         out = []
-        seen: set[str] = set()
+        seen: set[object] = set()
         for n, raw in enumerate(value, start=1):
             # Without a name of its own an item is named by its list: "'sources' nr. 2".
             numbered = self.numbered or " ".join((" › ".join(path.fields), "nr. {n}")).strip()

@@ -11,7 +11,10 @@ with Excel's quote prefix, so the text is kept exactly and never evaluated.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -23,7 +26,7 @@ def csv_safe(value: Any) -> Any:
     return value
 
 
-def append_safe(sheet, values: Iterable[Any]) -> None:
+def append_safe(sheet: Worksheet, values: Iterable[Any]) -> None:
     """``sheet.append(values)`` with no cell stored as a formula.
 
     Each cell is made and neutralised before the row is appended: finding the new row afterwards
@@ -33,7 +36,7 @@ def append_safe(sheet, values: Iterable[Any]) -> None:
 
     cells = []
     for value in values:
-        cell = value if isinstance(value, Cell) else Cell(sheet, value=value)
+        cell = value if isinstance(value, Cell) else Cell(sheet, value=value)  # type: ignore[call-arg]  # row and column are optional at run time
         if cell.data_type == "f":
             cell.data_type = "s"
             cell.quotePrefix = True
@@ -63,7 +66,7 @@ def _display_length(value: Any) -> int:
     return max((len(line) for line in text.splitlines()), default=0)
 
 
-def finish_sheet(sheet, header_rows: int = 1) -> None:
+def finish_sheet(sheet: Worksheet, header_rows: int = 1) -> None:
     """Bold, frozen header row(s); every column as wide as its widest value (capped, long text
     wraps); dates and times shown in the Danish way instead of '###' or a serial number."""
     import datetime as dt
@@ -86,7 +89,8 @@ def finish_sheet(sheet, header_rows: int = 1) -> None:
             length = _display_length(value)
             if length > MAX_WIDTH:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-            widths[cell.column] = max(widths.get(cell.column, 0), length)
+            if cell.column is not None:
+                widths[cell.column] = max(widths.get(cell.column, 0), length)
     for column, length in widths.items():
         sheet.column_dimensions[get_column_letter(column)].width = min(
             MAX_WIDTH, max(MIN_WIDTH, length + 2))

@@ -18,14 +18,18 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .archive import ArchiveRefused, check_zip
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
 
 MAX_ROWS = 100_000
 DELIMITERS = (";", ",", "\t")
@@ -152,7 +156,10 @@ def normalise_header(text: object) -> str:
     return value.strip()
 
 
-def _alias_index(aliases: dict[str, Iterable[str]]) -> dict[str, str]:
+Aliases = Mapping[str, Iterable[str]] | None  # None: the built-in COLUMN_ALIASES
+
+
+def _alias_index(aliases: Mapping[str, Iterable[str]]) -> dict[str, str]:
     index: dict[str, str] = {}
     for key, names in aliases.items():
         for name in (key, *names):
@@ -164,7 +171,7 @@ def _alias_index(aliases: dict[str, Iterable[str]]) -> dict[str, str]:
 _DEFAULT_INDEX = _alias_index(COLUMN_ALIASES)
 
 
-def canonical_key(header: object, aliases: dict[str, Iterable[str]] | None = None) -> str:
+def canonical_key(header: object, aliases: Mapping[str, Iterable[str]] | None = None) -> str:
     """The canonical key of a header: an alias key when known, else the normalised header."""
     index = _DEFAULT_INDEX if aliases is None else _alias_index(aliases)
     norm = normalise_header(header)
@@ -179,7 +186,7 @@ def read_table(
     source: bytes | str | Path | io.IOBase,
     filename: str = "",
     *,
-    aliases: dict[str, Iterable[str]] | None = None,
+    aliases: Mapping[str, Iterable[str]] | None = None,
     header_names: Iterable[str] = (),
     max_bytes: int | None = None,
     max_rows: int = MAX_ROWS,
@@ -343,7 +350,7 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def _read_csv(data: bytes, aliases, max_rows: int, known: frozenset[str] = frozenset()) -> Table:
+def _read_csv(data: bytes, aliases: Aliases, max_rows: int, known: frozenset[str] = frozenset()) -> Table:
     text, encoding = decode_text(data)
     text = text.lstrip("\ufeff")
     delimiter = sniff_delimiter(text)
@@ -378,7 +385,7 @@ def _csv_reason(message: str) -> str:
     return _("ugyldig CSV")
 
 
-def _read_xlsx(data: bytes, aliases, max_rows: int, known: frozenset[str] = frozenset()) -> Table:
+def _read_xlsx(data: bytes, aliases: Aliases, max_rows: int, known: frozenset[str] = frozenset()) -> Table:
     try:
         records = _xlsx_records_fast(data, max_rows + 1 + 1000)
     except Exception:  # noqa: BLE001 — anything unusual: let openpyxl read it, or explain why not
@@ -407,7 +414,7 @@ def _xlsx_records_fast(data: bytes, limit: int) -> list[tuple[int, list[str]]]:
         sheet = next(el for el in workbook.iter() if _local(el.tag) == "sheet")
         rel_id = next(v for k, v in sheet.attrib.items() if _local(k) == "id")
         rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-        target = next(el.get("Target") for el in rels if el.get("Id") == rel_id)
+        target = next(el.get("Target", "") for el in rels if el.get("Id") == rel_id)
         sheet_path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
 
         shared: list[str] = []
@@ -444,7 +451,7 @@ def _xlsx_records_fast(data: bytes, limit: int) -> list[tuple[int, list[str]]]:
     return records
 
 
-def _inside_phonetic(si, t) -> bool:
+def _inside_phonetic(si: ET.Element, t: ET.Element) -> bool:
     for rph in si:
         if _local(rph.tag) == "rPh" and t in rph.iter():
             return True
@@ -483,7 +490,7 @@ def _column_index(ref: str) -> int:
     return index - 1
 
 
-def _fast_cell(c, shared: list[str], date_styles: set[int]) -> str:
+def _fast_cell(c: ET.Element, shared: list[str], date_styles: set[int]) -> str:
     kind = c.get("t", "n")
     value = None
     for child in c:
@@ -501,14 +508,15 @@ def _fast_cell(c, shared: list[str], date_styles: set[int]) -> str:
     if kind in ("str", "e", "d", "inlineStr"):
         return value.strip()
     number = float(value) if any(ch in value for ch in ".eE") else int(value)
-    if c.get("s") and int(c.get("s")) in date_styles:
+    style = c.get("s")
+    if style and int(style) in date_styles:
         from openpyxl.utils.datetime import from_excel
 
         return _cell_text(from_excel(number))
     return _cell_text(number)
 
 
-def _read_xlsx_openpyxl(data: bytes, aliases, max_rows: int, known: frozenset[str] = frozenset()) -> Table:
+def _read_xlsx_openpyxl(data: bytes, aliases: Aliases, max_rows: int, known: frozenset[str] = frozenset()) -> Table:
     import openpyxl
 
     try:
@@ -557,7 +565,7 @@ def _compact(text: object) -> str:
     return normalise_header(text).replace(" ", "")
 
 
-def _below_title_rows(records: list[tuple[int, list[str]]], aliases,
+def _below_title_rows(records: list[tuple[int, list[str]]], aliases: Aliases,
                       header_names: frozenset[str] = frozenset()) -> list[tuple[int, list[str]]]:
     """Records from the real header on. HR exports often start with a title row ("Lederliste pr.
     1. december", one filled cell) above the header: when the first filled row has at most one
@@ -582,7 +590,7 @@ def _below_title_rows(records: list[tuple[int, list[str]]], aliases,
     return records
 
 
-def _build_table(records: list[tuple[int, list[str]]], aliases, max_rows: int, fmt: str,
+def _build_table(records: list[tuple[int, list[str]]], aliases: Aliases, max_rows: int, fmt: str,
                  header_names: frozenset[str] = frozenset()) -> Table:
     records = _below_title_rows(records, aliases, header_names)
     it: Iterator[tuple[int, list[str]]] = iter(records)

@@ -322,27 +322,7 @@ def plan_leader_import(
         if not checked.problems:
             values.update((key, text) for key, text in checked.value.items() if text)
 
-        for key, maximum in (("span_of_control", MAX_SPAN), ("years_as_leader", MAX_YEARS)):
-            text = row.get(key)
-            if text:
-                try:
-                    values[key] = parse_whole_number(text, maximum=maximum)
-                except ValueError as exc:
-                    messages.append(
-                        _("%(col)s '%(value)s' %(reason)s")
-                        % {"col": COLUMN_LABELS[key], "value": text, "reason": exc}
-                    )
-
-        text = row.get("leadership_education")
-        if text:
-            education = parse_education(text)
-            if education is None:
-                messages.append(
-                    _("lederuddannelse '%(value)s' kendes ikke; brug en af %(choices)s")
-                    % {"value": text, "choices": education_help()}
-                )
-            else:
-                values["leadership_education"] = education
+        _parse_numbers_and_education(row, values, messages)
 
         path, unit_message = _unit_path_for(row, has_path_columns, units)
         if unit_message:
@@ -352,13 +332,57 @@ def plan_leader_import(
             errors_by_row[row.number] = messages
         else:
             planned_by_row[row.number] = _decide(row.number, email, values, path, existing.get(email), units)
-            if path and units.resolve(path) is None:
-                for depth in range(1, len(path) + 1):
-                    if units.resolve(path[:depth]) is None:
-                        new_paths.setdefault(path[:depth], None)
+            _note_new_units(path, units, new_paths)
         if progress is not None and (index % 500 == 0 or index == total):
             progress(index, total * phases, _("Kontrollerer række %(n)d af %(total)d") % {"n": index, "total": total})
 
+    _refuse_repeated_emails(first_row_of_email, errors_by_row, planned_by_row)
+
+    plan.row_errors = [RowError(n, errors_by_row[n]) for n in sorted(errors_by_row)]
+    plan.rows = [planned_by_row[n] for n in sorted(planned_by_row)]
+    plan.new_unit_paths = list(new_paths)
+    return plan
+
+
+def _parse_numbers_and_education(row, values: dict[str, Any], messages: list[str]) -> None:
+    """Span of control, years as leader and leadership education of a row into ``values``;
+    a value that cannot be read adds its Danish message to ``messages``."""
+    for key, maximum in (("span_of_control", MAX_SPAN), ("years_as_leader", MAX_YEARS)):
+        text = row.get(key)
+        if text:
+            try:
+                values[key] = parse_whole_number(text, maximum=maximum)
+            except ValueError as exc:
+                messages.append(
+                    _("%(col)s '%(value)s' %(reason)s")
+                    % {"col": COLUMN_LABELS[key], "value": text, "reason": exc}
+                )
+
+    text = row.get("leadership_education")
+    if text:
+        education = parse_education(text)
+        if education is None:
+            messages.append(
+                _("lederuddannelse '%(value)s' kendes ikke; brug en af %(choices)s")
+                % {"value": text, "choices": education_help()}
+            )
+        else:
+            values["leadership_education"] = education
+
+
+def _note_new_units(path: tuple[str, ...], units: _UnitIndex,
+                    new_paths: dict[tuple[str, ...], None]) -> None:
+    """Every prefix of ``path`` that names no existing unit is a unit to create."""
+    if path and units.resolve(path) is None:
+        for depth in range(1, len(path) + 1):
+            if units.resolve(path[:depth]) is None:
+                new_paths.setdefault(path[:depth], None)
+
+
+def _refuse_repeated_emails(first_row_of_email: dict[str, list[int]],
+                            errors_by_row: dict[int, list[str]],
+                            planned_by_row: dict[int, PlannedLeader]) -> None:
+    """An e-mail in more than one row is an error in each of them; none of them is planned."""
     for email, numbers in first_row_of_email.items():
         if len(numbers) < 2:
             continue
@@ -368,11 +392,6 @@ def plan_leader_import(
                 _("e-mailen %(email)s står også i række %(others)s") % {"email": email, "others": others}
             )
             planned_by_row.pop(number, None)
-
-    plan.row_errors = [RowError(n, errors_by_row[n]) for n in sorted(errors_by_row)]
-    plan.rows = [planned_by_row[n] for n in sorted(planned_by_row)]
-    plan.new_unit_paths = list(new_paths)
-    return plan
 
 
 def _unit_path_for(row, has_path_columns: bool, units: _UnitIndex) -> tuple[tuple[str, ...], str]:
@@ -543,7 +562,8 @@ def preview_upload(token: str, filename: str, columns: dict[str, str] | None = N
     return StagedPreview(plan=plan, table=table, mapping=mapping, keep=keep)
 
 
-def _apply(plan: LeaderPlan, progress: ProgressFn | None) -> None:
+def _create_units(plan: LeaderPlan) -> _UnitIndex:
+    """Create the plan's new units; the index of all units, new ones included."""
     units = _UnitIndex()
     kinds = _kinds_for(plan.new_unit_paths, top=units.roots[0] if len(units.roots) == 1 else None)
     # Create new units level by level so that each level knows its parents' ids.
@@ -562,7 +582,11 @@ def _apply(plan: LeaderPlan, progress: ProgressFn | None) -> None:
         else:
             for obj in objs:
                 units.by_key[(obj.parent_id, obj.name.casefold())] = obj.pk
+    return units
 
+
+def _apply(plan: LeaderPlan, progress: ProgressFn | None) -> None:
+    units = _create_units(plan)
     total = len(plan.rows)
     done_before = plan.total_rows
     now = timezone.now()

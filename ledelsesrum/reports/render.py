@@ -42,6 +42,38 @@ def render_pdf(report: Report) -> bytes:
     return write_pdf(render_html(report))
 
 
+def _docx_subtheme(w: _Word, sub) -> None:
+    """One sub-theme of a chapter: phrase, essence, statements, the questionnaire's scales,
+    knowledge and recommendations."""
+    doc = w.doc
+    doc.add_heading(f"{sub.code} {sub.title}", level=2)
+    doc.add_paragraph().add_run(sub.phrase).bold = True
+    if sub.essence:
+        doc.add_paragraph().add_run(sub.essence).italic = True
+    if sub.statements:
+        doc.add_heading(_("Udsagn fra lederne"), level=3)
+        for s in sub.statements:
+            doc.add_paragraph(f"»{s}«", style="List Bullet")
+    if sub.joint:
+        doc.add_heading(_("Spørgeskemaet om samme emne"), level=3)
+        w.table([_("Skala"), _("Score (0–100)"), _("Antal")],
+                [[r.scale, r.score, r.n] for r in sub.joint],
+                caption=_("Spørgeskemaet om %(code)s %(title)s") % {
+                    "code": sub.code, "title": sub.title})
+    if sub.knowledge:
+        doc.add_heading(_("Viden om emnet"), level=3)
+        for k in sub.knowledge:
+            p = doc.add_paragraph(style="List Bullet")
+            p.add_run(f"{k.title}. ").bold = True
+            p.add_run(f"{k.summary} ({_('Kilde')}: {k.source})")
+    doc.add_heading(_("Anbefalinger"), level=3)
+    if sub.recommendations:
+        w.numbered_list(sub.recommendations)
+    else:
+        doc.add_paragraph().add_run(
+            _("Der er endnu ikke skrevet anbefalinger til dette undertema.")).italic = True
+
+
 def render_docx(report: Report) -> bytes:
     """The report as a Word document a secretary can go on editing (docs/documents.md)."""
     w = _Word(report)
@@ -73,32 +105,7 @@ def render_docx(report: Report) -> bytes:
     for chapter in report.chapters:
         doc.add_heading(f"{chapter.number}. {chapter.title}", level=1)
         for sub in chapter.subthemes:
-            doc.add_heading(f"{sub.code} {sub.title}", level=2)
-            doc.add_paragraph().add_run(sub.phrase).bold = True
-            if sub.essence:
-                doc.add_paragraph().add_run(sub.essence).italic = True
-            if sub.statements:
-                doc.add_heading(_("Udsagn fra lederne"), level=3)
-                for s in sub.statements:
-                    doc.add_paragraph(f"»{s}«", style="List Bullet")
-            if sub.joint:
-                doc.add_heading(_("Spørgeskemaet om samme emne"), level=3)
-                w.table([_("Skala"), _("Score (0–100)"), _("Antal")],
-                        [[r.scale, r.score, r.n] for r in sub.joint],
-                        caption=_("Spørgeskemaet om %(code)s %(title)s") % {
-                            "code": sub.code, "title": sub.title})
-            if sub.knowledge:
-                doc.add_heading(_("Viden om emnet"), level=3)
-                for k in sub.knowledge:
-                    p = doc.add_paragraph(style="List Bullet")
-                    p.add_run(f"{k.title}. ").bold = True
-                    p.add_run(f"{k.summary} ({_('Kilde')}: {k.source})")
-            doc.add_heading(_("Anbefalinger"), level=3)
-            if sub.recommendations:
-                w.numbered_list(sub.recommendations)
-            else:
-                doc.add_paragraph().add_run(
-                    _("Der er endnu ikke skrevet anbefalinger til dette undertema.")).italic = True
+            _docx_subtheme(w, sub)
     section(report.closing)
     doc.add_heading(_("Bilag: Spørgeskemaundersøgelsens resultater"), level=1)
     doc.add_paragraph(report.appendix_intro)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -347,12 +348,7 @@ def parse_bank(
         errors.append("Feltet 'sources' mangler: spørgebanken skal angive sine kilder.")
     subthemes: dict[str, str] = data["subthemes"]
 
-    response_scales: dict[str, ResponseScale] = {}
-    for key, spec in data["response_scales"].items():
-        if len(spec["labels"]) != 5:
-            errors.append(f"Svarskalaen '{key}' skal have præcis 5 svarmuligheder, men har {len(spec['labels'])}.")
-        response_scales[key] = ResponseScale(key=key, title=spec["title"] or key, labels=spec["labels"],
-                                             dont_know_label=spec["dont_know"])
+    response_scales = _response_scales(data["response_scales"], errors)
     default_scale = "grad5" if "grad5" in response_scales else next(iter(response_scales), "")
 
     # Codes are unique across facts, scales and questions: answers are stored by code.
@@ -386,18 +382,7 @@ def parse_bank(
         rs = entry["response_scale"] or default_scale
         if rs and response_scales and rs not in response_scales:
             errors.append(f"Ukendt svarskala '{rs}' i {where}.")
-        items = []
-        for m, item in enumerate(entry["items"], start=1):
-            iwhere = f"spørgsmålet {item['code'] or m} i {where}"
-            claim(item["code"], iwhere)
-            irs = item["response_scale"] or rs
-            if irs and response_scales and irs not in response_scales:
-                errors.append(f"Ukendt svarskala '{irs}' i {iwhere}.")
-            items.append(BankItem(
-                code=item["code"], kind="scale", text=item["text"], help_text=item["help"],
-                response_scale=irs, reverse=item["reverse"], sensitive=item["sensitive"],
-                scale_code=code, subtheme=subtheme,
-            ))
+        items = _scale_items(entry, where, rs, response_scales, claim, errors)
         # A scale score mixing sensitive and ordinary items would publish the sensitive answers
         # under the ordinary (lower) threshold: keep sensitive items in scales of their own.
         if items and 0 < sum(i.sensitive for i in items) < len(items):
@@ -415,10 +400,51 @@ def parse_bank(
         open_questions.append(BankItem(code=entry["code"], kind="open", text=entry["text"],
                                        help_text=entry["help"], sensitive=entry["sensitive"]))
 
-    scale_codes = {s.code for s in scales}
+    pages = _pages(data["pages"], {s.code for s in scales}, errors)
+
+    if errors:
+        raise BankError(errors, source=source)
+    return ItemBank(
+        version=data["version"], title=data["title"], sources=sources, themes=data["themes"],
+        subthemes=subthemes, response_scales=response_scales, facts=facts, scales=scales,
+        open_questions=open_questions, pages=pages, path=path,
+    )
+
+
+def _response_scales(specs: dict[str, dict], errors: list[str]) -> dict[str, ResponseScale]:
+    response_scales: dict[str, ResponseScale] = {}
+    for key, spec in specs.items():
+        if len(spec["labels"]) != 5:
+            errors.append(f"Svarskalaen '{key}' skal have præcis 5 svarmuligheder, men har {len(spec['labels'])}.")
+        response_scales[key] = ResponseScale(key=key, title=spec["title"] or key, labels=spec["labels"],
+                                             dont_know_label=spec["dont_know"])
+    return response_scales
+
+
+def _scale_items(entry: dict, where: str, rs: str, response_scales: dict[str, ResponseScale],
+                 claim: Callable[[str, str], None], errors: list[str]) -> list[BankItem]:
+    """The questions of the scale ``entry`` (``where`` in messages); ``rs`` is the scale's
+    response scale, which a question may override."""
+    items = []
+    for m, item in enumerate(entry["items"], start=1):
+        iwhere = f"spørgsmålet {item['code'] or m} i {where}"
+        claim(item["code"], iwhere)
+        irs = item["response_scale"] or rs
+        if irs and response_scales and irs not in response_scales:
+            errors.append(f"Ukendt svarskala '{irs}' i {iwhere}.")
+        items.append(BankItem(
+            code=item["code"], kind="scale", text=item["text"], help_text=item["help"],
+            response_scale=irs, reverse=item["reverse"], sensitive=item["sensitive"],
+            scale_code=entry["code"], subtheme=entry["subtheme"],
+        ))
+    return items
+
+
+def _pages(entries: list[dict], scale_codes: set[str], errors: list[str]) -> list[Page]:
+    """The questionnaire's pages; each known scale on one page at most."""
     placed: dict[str, str] = {}
     pages = []
-    for n, entry in enumerate(data["pages"], start=1):
+    for n, entry in enumerate(entries, start=1):
         for s in entry["scales"]:
             if s not in scale_codes:
                 errors.append(f"Side nr. {n} nævner en ukendt skala '{s}'.")
@@ -428,14 +454,7 @@ def parse_bank(
                 placed[s] = f"side nr. {n}"
         pages.append(Page(title=entry["title"], intro=entry["intro"], scales=entry["scales"],
                           facts=entry["facts"], open_questions=entry["open_questions"]))
-
-    if errors:
-        raise BankError(errors, source=source)
-    return ItemBank(
-        version=data["version"], title=data["title"], sources=sources, themes=data["themes"],
-        subthemes=subthemes, response_scales=response_scales, facts=facts, scales=scales,
-        open_questions=open_questions, pages=pages, path=path,
-    )
+    return pages
 
 
 def _citation(entry: dict, where: str, seen: dict[str, int | None], errors: list[str], *,
