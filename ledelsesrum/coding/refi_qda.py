@@ -346,6 +346,27 @@ def read_qdpx(data: bytes) -> Project:
     """Parse a ``.qdpx`` (or a bare ``project.qde``). Raises :class:`QdpxError` (Danish) for a
     broken zip, a missing ``project.qde``, invalid XML, a DOCTYPE/ENTITY declaration, a file that
     is not a REFI-QDA project, and source texts that are missing or not UTF-8."""
+    xml, zf = _project_xml(data)
+    root = _project_root(xml)
+    project = Project(name=root.get("name") or "", origin=root.get("origin") or "",
+                      creating_user=_g(root.get("creatingUserGUID")))
+    users = root.find(f"{_N}Users")
+    for u in users.findall(f"{_N}User") if users is not None else []:
+        project.users.append(User(_g(u.get("guid")), u.get("name") or ""))
+    codes = root.find(f"{_N}CodeBook/{_N}Codes")
+    if codes is not None:
+        project.codes = [_read_code(c) for c in codes.findall(f"{_N}Code")]
+    sources = root.find(f"{_N}Sources")
+    for el in list(sources) if sources is not None else []:
+        project.sources.append(_read_source(el, zf))
+    notes = root.find(f"{_N}Notes")
+    for n in notes.findall(f"{_N}Note") if notes is not None else []:
+        project.memos.append(_read_memo(n, zf))
+    return project
+
+
+def _project_xml(data: bytes) -> tuple[bytes, zipfile.ZipFile | None]:
+    """The ``project.qde`` bytes, and the zip when the upload is a ``.qdpx`` (for source texts)."""
     if not data:
         raise QdpxError(_("Filen er tom."))
     zf: zipfile.ZipFile | None = None
@@ -367,6 +388,11 @@ def read_qdpx(data: bytes) -> Project:
         xml = data
     else:
         raise QdpxError(_("Filen er hverken en .qdpx (zip) eller en project.qde (XML)."))
+    return xml, zf
+
+
+def _project_root(xml: bytes) -> ET.Element:
+    """The ``<Project>`` element; DOCTYPE/ENTITY refused before parsing (entity expansion)."""
     if re.search(rb"<!(DOCTYPE|ENTITY)", xml[:65536], flags=re.IGNORECASE):
         raise QdpxError(_("project.qde indeholder en DOCTYPE- eller ENTITY-erklæring; den kan ikke bruges."))
     try:
@@ -376,49 +402,45 @@ def read_qdpx(data: bytes) -> Project:
     if root.tag != f"{_N}Project":
         raise QdpxError(_("project.qde har ikke et <Project> i navnerummet urn:QDA-XML:project:1.0, så filen er "
                           "ikke et REFI-QDA-projekt."))
-    project = Project(name=root.get("name") or "", origin=root.get("origin") or "",
-                      creating_user=_g(root.get("creatingUserGUID")))
-    users = root.find(f"{_N}Users")
-    for u in users.findall(f"{_N}User") if users is not None else []:
-        project.users.append(User(_g(u.get("guid")), u.get("name") or ""))
-    codes = root.find(f"{_N}CodeBook/{_N}Codes")
-    if codes is not None:
-        project.codes = [_read_code(c) for c in codes.findall(f"{_N}Code")]
-    sources = root.find(f"{_N}Sources")
-    for el in list(sources) if sources is not None else []:
-        kind = el.tag.removeprefix(_N)
-        name = el.get("name") or _g(el.get("guid"))
-        source = Source(_g(el.get("guid")), name, None, kind=kind, codings=_codings(el), note_refs=_refs(el))
-        if kind == "TextSource":
-            content = el.find(f"{_N}PlainTextContent")
-            path = el.get("plainTextPath")
-            if content is not None:
-                source.text = content.text or ""
-            elif path:
-                if zf is None:
-                    raise QdpxError(_("Kilden »%(name)s« har sin tekst i en fil; upload hele .qdpx-filen, ikke kun "
-                                      "project.qde.") % {"name": name})
-                source.text = _read_text(zf, path, name)
-            for s in el.findall(f"{_N}PlainTextSelection"):
-                start, end = _int(s.get("startPosition")), _int(s.get("endPosition"))
-                source.selections.append(Selection(
-                    _g(s.get("guid")), -1 if start is None else start, -1 if end is None else end,
-                    _codings(s), _refs(s), _g(s.get("creatingUser")), _parse_time(s.get("creationDateTime"))))
-        else:
-            # Codings inside selections of PDFs, pictures, audio and video: counted, never mapped.
-            source.codings += [c for sel in el.iter() if sel is not el for c in _codings(sel)]
-        project.sources.append(source)
-    notes = root.find(f"{_N}Notes")
-    for n in notes.findall(f"{_N}Note") if notes is not None else []:
-        content = n.find(f"{_N}PlainTextContent")
-        text = (content.text or "") if content is not None else ""
-        if content is None and n.get("plainTextPath") and zf is not None:
-            try:
-                text = _read_text(zf, n.get("plainTextPath") or "", n.get("name") or "")
-            except QdpxError:
-                text = ""
-        project.memos.append(Memo(_g(n.get("guid")), n.get("name") or "", text.strip()))
-    return project
+    return root
+
+
+def _read_source(el: ET.Element, zf: zipfile.ZipFile | None) -> Source:
+    """One element of ``<Sources>``; only a ``TextSource`` gets a text and selections."""
+    kind = el.tag.removeprefix(_N)
+    name = el.get("name") or _g(el.get("guid"))
+    source = Source(_g(el.get("guid")), name, None, kind=kind, codings=_codings(el), note_refs=_refs(el))
+    if kind == "TextSource":
+        content = el.find(f"{_N}PlainTextContent")
+        path = el.get("plainTextPath")
+        if content is not None:
+            source.text = content.text or ""
+        elif path:
+            if zf is None:
+                raise QdpxError(_("Kilden »%(name)s« har sin tekst i en fil; upload hele .qdpx-filen, ikke kun "
+                                  "project.qde.") % {"name": name})
+            source.text = _read_text(zf, path, name)
+        for s in el.findall(f"{_N}PlainTextSelection"):
+            start, end = _int(s.get("startPosition")), _int(s.get("endPosition"))
+            source.selections.append(Selection(
+                _g(s.get("guid")), -1 if start is None else start, -1 if end is None else end,
+                _codings(s), _refs(s), _g(s.get("creatingUser")), _parse_time(s.get("creationDateTime"))))
+    else:
+        # Codings inside selections of PDFs, pictures, audio and video: counted, never mapped.
+        source.codings += [c for sel in el.iter() if sel is not el for c in _codings(sel)]
+    return source
+
+
+def _read_memo(n: ET.Element, zf: zipfile.ZipFile | None) -> Memo:
+    """One ``<Note>``; a memo whose text file is missing is kept empty rather than refusing the file."""
+    content = n.find(f"{_N}PlainTextContent")
+    text = (content.text or "") if content is not None else ""
+    if content is None and n.get("plainTextPath") and zf is not None:
+        try:
+            text = _read_text(zf, n.get("plainTextPath") or "", n.get("name") or "")
+        except QdpxError:
+            text = ""
+    return Memo(_g(n.get("guid")), n.get("name") or "", text.strip())
 
 
 # --- locating unit texts in a note ----------------------------------------------------------------
@@ -924,7 +946,7 @@ def import_into_study(study, data: bytes, user=None, *, dry_run: bool = False) -
     from ledelsesrum.studies.models import Study
 
     from . import study_codebook, workspace
-    from .models import CodingDecision, MeaningUnit, SubthemeEssence
+    from .models import MeaningUnit
 
     project = read_qdpx(data)
     scope = study_key(study)
@@ -948,65 +970,7 @@ def import_into_study(study, data: bytes, user=None, *, dry_run: bool = False) -
         matched: dict[int, tuple] = {}
         plan: dict[int, list[_Segment]] = {}
         for source in project.sources:
-            codings = list(source.codings) + [c for s in source.selections for c in s.codings]
-            if source.text is None:
-                if codings:
-                    problems.append(_("Kilden »%(name)s« (%(kind)s) har kodninger, men Ledelsesrum kan kun importere "
-                                      "kodninger af tekst.") % {"name": source.name, "kind": source.kind})
-                else:
-                    outcome.skipped.append(_("kilden »%(name)s« (%(kind)s)") % {"name": source.name, "kind": source.kind})
-                continue
-            note = by_guid.get(source.guid) or by_name.get(source.name)
-            if note is None:
-                same = [n for n in notes if _same_text(n.text, source.text) or map_offsets(source.text, n.text) is not None]
-                note = same[0] if len(same) == 1 else None
-                if note is None:
-                    problems.append(
-                        _("Kilden »%(name)s« svarer ikke til nogen interviewnote i undersøgelsen (hverken GUID, navn eller "
-                          "tekst). Læg teksten ind som interviewnote først, og prøv igen.") % {"name": source.name})
-                    continue
-            if note.pk in matched:
-                problems.append(_("Kilderne »%(a)s« og »%(b)s« svarer begge til interview %(n)s's note.")
-                                % {"a": matched[note.pk][0].name, "b": source.name, "n": note.interview_id})
-                continue
-            offsets = None
-            if source.text != note.text:
-                offsets = map_offsets(source.text, note.text)
-                if offsets is None:
-                    problems.append(_("Kilden »%(name)s« findes allerede (interview %(n)s), men med en anden tekst.")
-                                    % {"name": source.name, "n": note.interview_id})
-                    continue
-            matched[note.pk] = (source, note)
-            segments = plan.setdefault(note.pk, [])
-            length = len(source.text)
-            whole = Selection("", 0, length, list(source.codings), [])
-            for sel in ([whole] if source.codings else []) + source.selections:
-                if not sel.codings:
-                    continue
-                if not 0 <= sel.start < sel.end <= length:
-                    problems.append(_("Markeringen %(s)s–%(e)s i kilden »%(name)s« ligger uden for teksten (0–%(n)s).")
-                                    % {"s": sel.start, "e": sel.end, "name": source.name, "n": length})
-                    continue
-                span = _translate(offsets, source.text, note.text, sel.start, sel.end)
-                if span is None or not _core(note.text, *span):
-                    problems.append(_("Markeringen %(s)s–%(e)s i kilden »%(name)s« indeholder ingen tekst.")
-                                    % {"s": sel.start, "e": sel.end, "name": source.name})
-                    continue
-                texts = [memos[g].text for g in sel.note_refs if g in memos and memos[g].text]
-                for coding in sel.codings:
-                    target = mapper.targets.get(coding.code_guid)
-                    if target is None:
-                        problems.append(_("En kodning i kilden »%(name)s« henviser til en kode, som filen ikke har (%(guid)s).")
-                                        % {"name": source.name, "guid": coding.code_guid})
-                        continue
-                    if target.is_theme:
-                        problems.append(
-                            _("Kilden »%(name)s« er kodet med »%(code)s«, som er et tema her; i Ledelsesrum kodes med "
-                              "undertemaer. Flyt kodningen til en underkode, og prøv igen.")
-                            % {"name": source.name, "code": mapper.labels.get(coding.code_guid, target.code_id)})
-                        continue
-                    segments.append(_Segment(span[0], span[1], target.code_id, coding.user_guid or sel.user_guid,
-                                             coding.created or sel.created, texts))
+            _plan_source(source, notes, by_guid, by_name, memos, mapper, matched, plan, problems, outcome)
         if problems:
             raise ImportRefused(_unique(problems))
 
@@ -1027,74 +991,12 @@ def import_into_study(study, data: bytes, user=None, *, dry_run: bool = False) -
         known_users = {g: user_model.objects.filter(pk=pk).first() for g, pk in users.items()}
         now = timezone.now()
         for note_pk, segments in plan.items():
-            source, note = matched[note_pk]
-            outcome.sources += 1
-            units = list(MeaningUnit.objects.filter(interview_note_id=note_pk).order_by("position", "id"))
-            places = locate(note.text, [u.text for u in units])
-            cores = [(_core(note.text, p.start, p.end) if p else None) for p in places]
-            for seg in segments:
-                outcome.segments += 1
-                core = _core(note.text, seg.start, seg.end)
-                same_span = [u for u, c in zip(units, cores, strict=True) if c == core]
-                coder = known_users.get(seg.user_guid) or importer
-                when = seg.created or now
-                if any(u.code == seg.code for u in same_span):
-                    unit = next(u for u in same_span if u.code == seg.code)
-                    outcome.unchanged += 1
-                else:
-                    free = next((u for u in same_span if not u.code), None)
-                    if free is not None:
-                        unit = free
-                        outcome.coded += 1
-                    else:
-                        text = unit_text(note.text, seg.start, seg.end)
-                        from .text import shorten
-
-                        unit = MeaningUnit.objects.create(
-                            study=study, interview_note_id=note_pk, leader_id=note.interview.leader_id,
-                            source_key=f"note:{note_pk}", source_digest=_digest(note.text),
-                            position=len(units), text=text, condensed=shorten(text),
-                        )
-                        units.append(unit)
-                        cores.append(core)
-                        places.append(Located(seg.start, seg.end, True))
-                        outcome.created += 1
-                    previous = unit.code
-                    unit.code, unit.coded_by, unit.coded_at = seg.code, coder, when
-                    unit.suggestion_cache = []
-                    unit.save(update_fields=["code", "coded_by", "coded_at", "suggestion_cache"])
-                    CodingDecision.objects.create(unit=unit, code=seg.code, previous_code=previous,
-                                                  suggestion_rank=None, user=importer)
-                outcome.unit_ids.append(unit.pk)
-                for memo in seg.memos:
-                    if _merge_memo(unit, "condensed", memo):
-                        unit.save(update_fields=["condensed"])
-                        outcome.memos += 1
-            _renumber(units, places)
+            _source, note = matched[note_pk]
+            _apply_note(study, note_pk, note, segments, known_users, importer, now, outcome)
 
         # Memos on codes → essences.
-        for code in project.all_codes():
-            target = mapper.targets.get(code.guid)
-            if target is None or target.is_theme:
-                continue
-            for ref in code.note_refs:
-                memo = memos.get(ref)
-                if memo is None or not memo.text:
-                    continue
-                essence, _created = SubthemeEssence.objects.get_or_create(study=study, code=target.code_id)
-                if _merge_memo(essence, "essence", memo.text):
-                    essence.updated_by = importer
-                    essence.save()
-                    outcome.memos += 1
-        referenced = {r for s in project.sources if s.text is not None for sel in s.selections if sel.codings
-                      for r in sel.note_refs}
-        referenced |= {r for c in project.all_codes() for r in c.note_refs}
-        for m in project.memos:
-            if m.guid not in referenced and m.text:
-                outcome.skipped.append(_("noten »%(name)s«") % {"name": m.name or m.guid})
-        for s in project.sources:
-            if s.text is not None and s.note_refs:
-                outcome.skipped.append(_("noter om hele kilden »%(name)s«") % {"name": s.name})
+        _import_essences(study, project, mapper, memos, importer, outcome)
+        _list_skipped_memos(project, outcome)
         if dry_run:
             transaction.set_rollback(True)
         else:
@@ -1102,6 +1004,192 @@ def import_into_study(study, data: bytes, user=None, *, dry_run: bool = False) -
     if dry_run:
         workspace.forget_suggester(study.pk)
     return outcome
+
+
+def _plan_source(
+    source: Source, notes: list, by_guid: dict, by_name: dict, memos: dict[str, Memo], mapper: _CodeMapper,
+    matched: dict[int, tuple], plan: dict[int, list[_Segment]], problems: list[str], outcome: ImportOutcome,
+) -> None:
+    """Match one source to a note and plan its segments; clashes go on ``problems`` (checked
+    before anything is written, so that the import is all or nothing)."""
+    codings = list(source.codings) + [c for s in source.selections for c in s.codings]
+    if source.text is None:
+        if codings:
+            problems.append(_("Kilden »%(name)s« (%(kind)s) har kodninger, men Ledelsesrum kan kun importere "
+                              "kodninger af tekst.") % {"name": source.name, "kind": source.kind})
+        else:
+            outcome.skipped.append(_("kilden »%(name)s« (%(kind)s)") % {"name": source.name, "kind": source.kind})
+        return
+    found = _match_note(source, source.text, notes, by_guid, by_name, matched, problems)
+    if found is None:
+        return
+    note, offsets = found
+    matched[note.pk] = (source, note)
+    segments = plan.setdefault(note.pk, [])
+    _plan_selections(source, source.text, note, offsets, memos, mapper, segments, problems)
+
+
+def _match_note(
+    source: Source, text: str, notes: list, by_guid: dict, by_name: dict, matched: dict[int, tuple],
+    problems: list[str],
+) -> tuple | None:
+    """The study's note for ``source`` and the offset map onto its text (None: same text), or
+    None with the reason on ``problems``."""
+    note = by_guid.get(source.guid) or by_name.get(source.name)
+    if note is None:
+        same = [n for n in notes if _same_text(n.text, text) or map_offsets(text, n.text) is not None]
+        note = same[0] if len(same) == 1 else None
+        if note is None:
+            problems.append(
+                _("Kilden »%(name)s« svarer ikke til nogen interviewnote i undersøgelsen (hverken GUID, navn eller "
+                  "tekst). Læg teksten ind som interviewnote først, og prøv igen.") % {"name": source.name})
+            return None
+    if note.pk in matched:
+        problems.append(_("Kilderne »%(a)s« og »%(b)s« svarer begge til interview %(n)s's note.")
+                        % {"a": matched[note.pk][0].name, "b": source.name, "n": note.interview_id})
+        return None
+    offsets = None
+    if text != note.text:
+        offsets = map_offsets(text, note.text)
+        if offsets is None:
+            problems.append(_("Kilden »%(name)s« findes allerede (interview %(n)s), men med en anden tekst.")
+                            % {"name": source.name, "n": note.interview_id})
+            return None
+    return note, offsets
+
+
+def _plan_selections(
+    source: Source, text: str, note, offsets: dict[int, int] | None, memos: dict[str, Memo],
+    mapper: _CodeMapper, segments: list[_Segment], problems: list[str],
+) -> None:
+    """Append the source's (span, code) pairs, in note offsets, to ``segments``; clashes go on ``problems``."""
+    length = len(text)
+    whole = Selection("", 0, length, list(source.codings), [])
+    for sel in ([whole] if source.codings else []) + source.selections:
+        if not sel.codings:
+            continue
+        if not 0 <= sel.start < sel.end <= length:
+            problems.append(_("Markeringen %(s)s–%(e)s i kilden »%(name)s« ligger uden for teksten (0–%(n)s).")
+                            % {"s": sel.start, "e": sel.end, "name": source.name, "n": length})
+            continue
+        span = _translate(offsets, text, note.text, sel.start, sel.end)
+        if span is None or not _core(note.text, *span):
+            problems.append(_("Markeringen %(s)s–%(e)s i kilden »%(name)s« indeholder ingen tekst.")
+                            % {"s": sel.start, "e": sel.end, "name": source.name})
+            continue
+        texts = [memos[g].text for g in sel.note_refs if g in memos and memos[g].text]
+        for coding in sel.codings:
+            target = mapper.targets.get(coding.code_guid)
+            if target is None:
+                problems.append(_("En kodning i kilden »%(name)s« henviser til en kode, som filen ikke har (%(guid)s).")
+                                % {"name": source.name, "guid": coding.code_guid})
+                continue
+            if target.is_theme:
+                problems.append(
+                    _("Kilden »%(name)s« er kodet med »%(code)s«, som er et tema her; i Ledelsesrum kodes med "
+                      "undertemaer. Flyt kodningen til en underkode, og prøv igen.")
+                    % {"name": source.name, "code": mapper.labels.get(coding.code_guid, target.code_id)})
+                continue
+            segments.append(_Segment(span[0], span[1], target.code_id, coding.user_guid or sel.user_guid,
+                                     coding.created or sel.created, texts))
+
+
+def _apply_note(
+    study, note_pk: int, note, segments: list[_Segment], known_users: dict, importer, now: dt.datetime,
+    outcome: ImportOutcome,
+) -> None:
+    """Write one note's planned segments onto its meaning units, then renumber the units."""
+    from .models import MeaningUnit
+
+    outcome.sources += 1
+    units = list(MeaningUnit.objects.filter(interview_note_id=note_pk).order_by("position", "id"))
+    places = locate(note.text, [u.text for u in units])
+    cores = [(_core(note.text, p.start, p.end) if p else None) for p in places]
+    for seg in segments:
+        outcome.segments += 1
+        unit = _code_segment(study, note_pk, note, seg, units, places, cores, known_users, importer, now, outcome)
+        outcome.unit_ids.append(unit.pk)
+        for memo in seg.memos:
+            if _merge_memo(unit, "condensed", memo):
+                unit.save(update_fields=["condensed"])
+                outcome.memos += 1
+    _renumber(units, places)
+
+
+def _code_segment(
+    study, note_pk: int, note, seg: _Segment, units: list, places: list[Located | None], cores: list[str | None],
+    known_users: dict, importer, now: dt.datetime, outcome: ImportOutcome,
+):
+    """The unit that carries ``seg``: one already so coded, else an uncoded one with that span,
+    else a new unit (appended to ``units``, ``places`` and ``cores``); never overwrites a code."""
+    from .models import CodingDecision, MeaningUnit
+
+    core = _core(note.text, seg.start, seg.end)
+    same_span = [u for u, c in zip(units, cores, strict=True) if c == core]
+    coder = known_users.get(seg.user_guid) or importer
+    when = seg.created or now
+    if any(u.code == seg.code for u in same_span):
+        unit = next(u for u in same_span if u.code == seg.code)
+        outcome.unchanged += 1
+        return unit
+    free = next((u for u in same_span if not u.code), None)
+    if free is not None:
+        unit = free
+        outcome.coded += 1
+    else:
+        text = unit_text(note.text, seg.start, seg.end)
+        from .text import shorten
+
+        unit = MeaningUnit.objects.create(
+            study=study, interview_note_id=note_pk, leader_id=note.interview.leader_id,
+            source_key=f"note:{note_pk}", source_digest=_digest(note.text),
+            position=len(units), text=text, condensed=shorten(text),
+        )
+        units.append(unit)
+        cores.append(core)
+        places.append(Located(seg.start, seg.end, True))
+        outcome.created += 1
+    previous = unit.code
+    unit.code, unit.coded_by, unit.coded_at = seg.code, coder, when
+    unit.suggestion_cache = []
+    unit.save(update_fields=["code", "coded_by", "coded_at", "suggestion_cache"])
+    CodingDecision.objects.create(unit=unit, code=seg.code, previous_code=previous,
+                                  suggestion_rank=None, user=importer)
+    return unit
+
+
+def _import_essences(
+    study, project: Project, mapper: _CodeMapper, memos: dict[str, Memo], importer, outcome: ImportOutcome,
+) -> None:
+    """Memos on the file's sub-theme codes join the sub-theme's essence."""
+    from .models import SubthemeEssence
+
+    for code in project.all_codes():
+        target = mapper.targets.get(code.guid)
+        if target is None or target.is_theme:
+            continue
+        for ref in code.note_refs:
+            memo = memos.get(ref)
+            if memo is None or not memo.text:
+                continue
+            essence, _created = SubthemeEssence.objects.get_or_create(study=study, code=target.code_id)
+            if _merge_memo(essence, "essence", memo.text):
+                essence.updated_by = importer
+                essence.save()
+                outcome.memos += 1
+
+
+def _list_skipped_memos(project: Project, outcome: ImportOutcome) -> None:
+    """Memos with no place here (not on a coded selection or a code, or on a whole source)."""
+    referenced = {r for s in project.sources if s.text is not None for sel in s.selections if sel.codings
+                  for r in sel.note_refs}
+    referenced |= {r for c in project.all_codes() for r in c.note_refs}
+    for m in project.memos:
+        if m.guid not in referenced and m.text:
+            outcome.skipped.append(_("noten »%(name)s«") % {"name": m.name or m.guid})
+    for s in project.sources:
+        if s.text is not None and s.note_refs:
+            outcome.skipped.append(_("noter om hele kilden »%(name)s«") % {"name": s.name})
 
 
 def _user_ids(study, project: Project) -> list[int]:

@@ -445,6 +445,7 @@ class Scrubber:
         # How many more capitalised words may follow as part of the current name: "Anne Mette
         # Bøgh Larsen" is one person, a run longer than that is more likely a heading.
         chain = 0
+        placeholder: str | None
         while i < len(toks):
             tok = toks[i]
             # Multi-word unit and register names first: they are the strongest evidence.

@@ -120,7 +120,7 @@ class Criterion:
     target: np.ndarray | None = None  # bool per atom; None = every eligible atom
 
     @classmethod
-    def counts(cls, atom_counts: Sequence[int], k: int) -> Criterion:
+    def counts(cls, atom_counts: Sequence[int] | np.ndarray, k: int) -> Criterion:
         c = np.asarray(atom_counts, dtype=np.int64).reshape(-1)
         return cls(c > 0, c, k - 1, None)
 
@@ -214,7 +214,7 @@ class Protector:
             return cached
         m = self.member.astype(np.int32)
         sizes = np.diff(m.indptr)
-        inter = (m @ m.T).tocoo()
+        inter = sparse.coo_matrix(m @ m.T)
         conflicts: dict[int, set[int]] = defaultdict(set)
         for i, j, v in zip(inter.row.tolist(), inter.col.tolist(), inter.data.tolist(),
                            strict=True):
@@ -605,7 +605,7 @@ class Protector:
         primary: Iterable[str] = (),
         unavailable: Iterable[str] = (),
         published: Iterable[str] = (),
-        order: Sequence[int] | None = None,
+        order: Sequence[int] | np.ndarray | None = None,
     ) -> set[str]:
         """Cells to withhold so that no set of 1..k-1 respondents is derivable (rule b).
 
@@ -625,7 +625,8 @@ class Protector:
                                  unavailable=unavailable, published=published,
                                  order=counts if order is None else order)
 
-    def _merged_criterion(self, criterion: Criterion):
+    def _merged_criterion(self, criterion: Criterion
+                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         live = self.merge_any(criterion.live)
         weight = np.where(live, self.merge(criterion.weight), 0)
         eligible = live & (weight <= criterion.budget)
@@ -722,7 +723,7 @@ class Protector:
         primary: Iterable[str] = (),
         unavailable: Iterable[str] = (),
         published: Iterable[str] = (),
-        order: Sequence[int] | None = None,
+        order: Sequence[int] | np.ndarray | None = None,
     ) -> set[str]:
         """Cells to withhold so that no dangerous set (see `Criterion`) is derivable."""
         index = {key: i for i, key in enumerate(self.keys)}
@@ -741,14 +742,16 @@ class Protector:
             # A parent whose children all stay published is known, even if not published
             # itself; should the reduced run withhold it, it runs again with it known.
             known = {parent for parent, children in tables if not off.intersection(children)}
-            kwargs = {"primary": forced, "unavailable": off - dropped - known, "order": order}
+            off_r = off - dropped - known
             first_r = (first - dropped) | (known & off)
             runs_before = reduced.runs
             try:
-                out = reduced.protect_sets(criterion, published=first_r, **kwargs)
-                clash = known & out
-                if clash:
-                    out = reduced.protect_sets(criterion, published=first_r | clash, **kwargs)
+                first_run = reduced.protect_sets(
+                    criterion, primary=forced, unavailable=off_r, published=first_r, order=order)
+                clash = known & first_run
+                out: set[str] | None = first_run if not clash else reduced.protect_sets(
+                    criterion, primary=forced, unavailable=off_r, published=first_r | clash,
+                    order=order)
             except CannotProtect:
                 out = None  # the full structure decides (it may withhold table cells)
             self.runs += reduced.runs - runs_before
@@ -1078,7 +1081,7 @@ class _Run:
                              and d not in chosen]
                     if not valid:
                         return True
-                    held = set()
+                    held: set[int] = set()
                     for d in valid:
                         held.update(vecs[d])
                     uncovered = sum(1 for x in s if x not in held)
@@ -1087,6 +1090,7 @@ class _Run:
                     best = valid
             # Every entry must be cancelled, so branching on any one is complete; look at the
             # entries with the fewest holders first, and stop at an entry nobody can cancel.
+            entries: Iterable[int]
             if best is not None:
                 entries = ()
             elif len(s) > 8:
@@ -1111,7 +1115,7 @@ class _Run:
                         forced += 1
                         if forced > limit:
                             return True
-            for i in best:
+            for i in best or ():
                 t = dict(s)
                 for x, v in vecs[i].items():
                     y = t.get(x, 0) + v
@@ -1361,6 +1365,7 @@ class _Span:
         return _primitive(r) if r else r
 
     def would_reveal(self, r: Vector) -> bool:
+        assert self.sens is not None  # only spans that track primaries are asked
         if len(r) == 1 and self.sens[next(iter(r))]:
             return True  # would isolate a small atom that is not yet a pivot
         return _direction(r) in self.forbidden
@@ -1389,7 +1394,7 @@ class _Span:
                     col[x].discard(p)
             for x in added:
                 col[x].add(p)
-            if self.track and sens[p]:
+            if self.track and sens is not None and sens[p]:
                 self._count(self.rkey[p], -1)
                 self._key_row(p, row)
         for pid in pcol.pop(j, ()):
@@ -1408,7 +1413,7 @@ class _Span:
         for x in r:
             if x != j:
                 col[x].add(j)
-        if self.track and sens[j]:
+        if self.track and sens is not None and sens[j]:
             self._key_row(j, r)
 
 

@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 
 from ledelsesrum.lib import segments
 from ledelsesrum.lib.schema import Record, Text, check, model_max_length
-from ledelsesrum.lib.tabular import Table, TabularError, read_table
+from ledelsesrum.lib.tabular import Row, Table, TabularError, read_table
 from ledelsesrum.organisation import staging
 from ledelsesrum.organisation.importer import (
     PATH_SEPARATORS,
@@ -246,6 +246,52 @@ def plan_response_import(
         plan.file_errors.append(_("Undersøgelsen har endnu intet spørgeskema med spørgsmål."))
         return plan
 
+    question_columns = _question_columns(table, questions, plan)
+    if question_columns is None:
+        return plan
+    plan.question_codes = [q.code for _k, q in question_columns]
+    parsers = {key: _Parser(q) for key, q in question_columns}
+
+    context = _Context(round)
+    # Stored on the response, so its length is the model's.
+    identity = Record(fields={"external_id": Text(
+        required=False, label=_("id"), max_length=model_max_length(Response, "external_id"))})
+    seen_email: dict[str, list[int]] = defaultdict(list)
+    seen_external: dict[str, list[int]] = defaultdict(list)
+    planned: dict[int, PlannedResponse] = {}
+    errors: dict[int, list[str]] = {}
+    total = len(table.rows)
+
+    for index, row in enumerate(table.rows, start=1):
+        messages = list(row.problems)
+        answers, open_answers = _row_answers(row, question_columns, parsers, messages)
+        if not answers and not open_answers and not messages:
+            messages.append(_("rækken har ingen svar"))
+        email, external_id, target = _row_target(row, context, identity, seen_email, seen_external, messages)
+
+        if messages:
+            errors[row.number] = messages
+        else:
+            planned[row.number] = PlannedResponse(
+                row=row.number, action="replace" if target.get("replaces_id") else "create",
+                label=email or external_id, segment=target["segment"], answers=answers,
+                open_answers=open_answers, external_id=external_id,
+                leader_id=target.get("leader_id"), invitation_id=target.get("invitation_id"),
+                replaces_id=target.get("replaces_id"),
+            )
+        if progress is not None and (index % 500 == 0 or index == total):
+            progress(index, total * phases, _("Kontrollerer række %(n)d af %(total)d") % {"n": index, "total": total})
+
+    _flag_duplicates(seen_email, seen_external, errors, planned)
+    plan.row_errors = [RowError(n, errors[n]) for n in sorted(errors)]
+    plan.rows = [planned[n] for n in sorted(planned)]
+    return plan
+
+
+def _question_columns(
+    table: Table, questions: dict[str, Question], plan: ResponsePlan
+) -> list[tuple[str, Question]] | None:
+    """The header's question columns, or None with the reason on ``plan.file_errors``."""
     known = {*SEGMENT_COLUMNS, *IDENTITY_COLUMNS}
     question_columns: list[tuple[str, Question]] = []
     unknown: list[str] = []
@@ -266,85 +312,77 @@ def plan_response_import(
             _("Ukendte spørgsmålskoder i overskriften: %(unknown)s. Spørgeskemaets koder er: %(codes)s.")
             % {"unknown": ", ".join(unknown), "codes": codes}
         )
-        return plan
+        return None
     if not question_columns:
         plan.file_errors.append(
             _("Filen har ingen kolonner med spørgsmålskoder (fx %(example)s). Fundne kolonner: %(found)s.")
             % {"example": next(iter(questions.values())).code,
                "found": ", ".join(h for h in table.headers if h)}
         )
-        return plan
-    plan.question_codes = [q.code for _k, q in question_columns]
-    parsers = {key: _Parser(q) for key, q in question_columns}
+        return None
+    return question_columns
 
-    context = _Context(round)
-    # Stored on the response, so its length is the model's.
-    identity = Record(fields={"external_id": Text(
-        required=False, label=_("id"), max_length=model_max_length(Response, "external_id"))})
-    seen_email: dict[str, list[int]] = defaultdict(list)
-    seen_external: dict[str, list[int]] = defaultdict(list)
-    planned: dict[int, PlannedResponse] = {}
-    errors: dict[int, list[str]] = {}
-    total = len(table.rows)
 
-    for index, row in enumerate(table.rows, start=1):
-        messages = list(row.problems)
-        answers: dict[str, Any] = {}
-        open_answers: dict[str, str] = {}
-        for key, question in question_columns:
-            text = row.get(key)
-            if not text:
-                continue
-            if question.kind == Question.Kind.OPEN:
-                if len(text) > MAX_OPEN_ANSWER:
-                    messages.append(_("%(code)s: svaret er længere end %(n)d tegn")
-                                    % {"code": question.code, "n": MAX_OPEN_ANSWER})
-                else:
-                    open_answers[question.code] = text
-                continue
-            try:
-                answers[question.code] = parsers[key].parse(text)
-            except ValueError as exc:
-                messages.append(f"{question.code}: {exc}")
-        if not answers and not open_answers and not messages:
-            messages.append(_("rækken har ingen svar"))
-
-        email = row.get("email").strip().lower()
-        checked = check(identity, {"external_id": row.get("external_id")}, sentences=False, translate=_)
-        messages.extend(checked.problems)
-        external_id = checked.value["external_id"]
-        target: dict[str, Any] = {}
-        if email:
-            try:
-                validate_email(email)
-            except ValidationError:
-                messages.append(_("'%(value)s' er ikke en gyldig e-mailadresse") % {"value": row.get("email")})
+def _row_answers(
+    row: Row, question_columns: list[tuple[str, Question]], parsers: dict[str, _Parser], messages: list[str]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """A row's parsed closed answers and its open answers; problems go on ``messages``."""
+    answers: dict[str, Any] = {}
+    open_answers: dict[str, str] = {}
+    for key, question in question_columns:
+        text = row.get(key)
+        if not text:
+            continue
+        if question.kind == Question.Kind.OPEN:
+            if len(text) > MAX_OPEN_ANSWER:
+                messages.append(_("%(code)s: svaret er længere end %(n)d tegn")
+                                % {"code": question.code, "n": MAX_OPEN_ANSWER})
             else:
-                seen_email[email].append(row.number)
-                message = context.link(email, target)
-                if message:
-                    messages.append(message)
-        else:
-            messages.extend(context.explicit_segment(row, target))
-            if external_id:
-                seen_external[external_id].append(row.number)
-                existing = context.by_external_id.get(external_id)
-                if existing is not None:
-                    target["replaces_id"] = existing
+                open_answers[question.code] = text
+            continue
+        try:
+            answers[question.code] = parsers[key].parse(text)
+        except ValueError as exc:
+            messages.append(f"{question.code}: {exc}")
+    return answers, open_answers
 
-        if messages:
-            errors[row.number] = messages
-        else:
-            planned[row.number] = PlannedResponse(
-                row=row.number, action="replace" if target.get("replaces_id") else "create",
-                label=email or external_id, segment=target["segment"], answers=answers,
-                open_answers=open_answers, external_id=external_id,
-                leader_id=target.get("leader_id"), invitation_id=target.get("invitation_id"),
-                replaces_id=target.get("replaces_id"),
-            )
-        if progress is not None and (index % 500 == 0 or index == total):
-            progress(index, total * phases, _("Kontrollerer række %(n)d af %(total)d") % {"n": index, "total": total})
 
+def _row_target(
+    row: Row, context: _Context, identity: Record, seen_email: dict[str, list[int]],
+    seen_external: dict[str, list[int]], messages: list[str],
+) -> tuple[str, Any, dict[str, Any]]:
+    """A row's e-mail, external id and target (segment, leader, invitation, replaced response);
+    problems go on ``messages``, and the row is noted for the duplicate check."""
+    email = row.get("email").strip().lower()
+    checked = check(identity, {"external_id": row.get("external_id")}, sentences=False, translate=_)
+    messages.extend(checked.problems)
+    external_id = checked.value["external_id"]
+    target: dict[str, Any] = {}
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            messages.append(_("'%(value)s' er ikke en gyldig e-mailadresse") % {"value": row.get("email")})
+        else:
+            seen_email[email].append(row.number)
+            message = context.link(email, target)
+            if message:
+                messages.append(message)
+    else:
+        messages.extend(context.explicit_segment(row, target))
+        if external_id:
+            seen_external[external_id].append(row.number)
+            existing = context.by_external_id.get(external_id)
+            if existing is not None:
+                target["replaces_id"] = existing
+    return email, external_id, target
+
+
+def _flag_duplicates(
+    seen_email: dict[str, list[int]], seen_external: dict[str, list[int]],
+    errors: dict[int, list[str]], planned: dict[int, PlannedResponse],
+) -> None:
+    """Rows sharing an e-mail or id are all errors, since none of them can be told apart."""
     for what, seen in ((_("e-mailen"), seen_email), (_("id'et"), seen_external)):
         for value, numbers in seen.items():
             if len(numbers) < 2:
@@ -356,10 +394,6 @@ def plan_response_import(
                     % {"what": what, "value": value, "others": others}
                 )
                 planned.pop(number, None)
-
-    plan.row_errors = [RowError(n, errors[n]) for n in sorted(errors)]
-    plan.rows = [planned[n] for n in sorted(planned)]
-    return plan
 
 
 class _Context:
