@@ -739,24 +739,22 @@ class Protector:
         plan = self.reduce_for(live & (weight >= 1), criterion.budget + 1, keep=forced)
         if plan is not None and not forced.intersection(p for p, _c in plan[2]):
             reduced, dropped, tables = plan
-            # A parent whose children all stay published is known, even if not published
-            # itself; should the reduced run withhold it, it runs again with it known.
+            # A parent whose children all stay published is known even if withheld. The
+            # reduced answer stands only where it publishes every such parent; otherwise (or
+            # when the caller withholds one) the full structure decides, so that its choices
+            # (and its conservative fallback) may take table cells too.
             known = {parent for parent, children in tables if not off.intersection(children)}
-            off_r = off - dropped - known
-            first_r = (first - dropped) | (known & off)
-            runs_before = reduced.runs
-            try:
-                first_run = reduced.protect_sets(
-                    criterion, primary=forced, unavailable=off_r, published=first_r, order=order)
-                clash = known & first_run
-                out: set[str] | None = first_run if not clash else reduced.protect_sets(
-                    criterion, primary=forced, unavailable=off_r, published=first_r | clash,
-                    order=order)
-            except CannotProtect:
-                out = None  # the full structure decides (it may withhold table cells)
-            self.runs += reduced.runs - runs_before
-            if out is not None:
-                return out | (off & dropped) | (off & known)
+            if not known & off:
+                runs_before = reduced.runs
+                try:
+                    out: set[str] | None = reduced.protect_sets(
+                        criterion, primary=forced, unavailable=off - dropped,
+                        published=first - dropped, order=order)
+                except CannotProtect:
+                    out = None
+                self.runs += reduced.runs - runs_before
+                if out is not None and not known & out:
+                    return out | (off & dropped)
         size = self.merge(order) if order is not None else weight
         memo_key = (criterion.key(), forced, off, first, size.tobytes())
         hit = self._memo.get(memo_key)

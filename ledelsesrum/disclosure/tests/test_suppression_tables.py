@@ -116,3 +116,20 @@ def test_cells_asked_about_keep_their_table():
     assert plan is None or "b1=0" not in plan[1]
     shown = [c.key for c in s.cells if c.key != "b1=0"]
     assert p.derivable(["b1=0"], live, shown) == {"b1=0"}  # total minus the others
+
+
+@pytest.mark.parametrize(("budget", "rounds"), [(0, 40), (200_000, 0)])
+def test_the_conservative_fallbacks_stay_safe_with_the_reduction(monkeypatch, budget, rounds):
+    """Found by the property test: with the search cut short (or no rounds) a run falls back to
+    withholding what touches a small atom. A reduced run that withheld the total (its tables'
+    children all shown, so the total is known anyway) was repeated with the total forced
+    published, and that fallback then left total minus the rest showing a small group. Such a
+    parent now sends the question to the full structure."""
+    monkeypatch.setattr(suppression, "_SEARCH_BUDGET", budget)
+    monkeypatch.setattr(suppression, "_MAX_ROUNDS", rounds)
+    s = organisation([None, None], [3, 2])
+    counts = np.array([1, 4, 0, 0, 1, 1, 1, 1, 1, 4, 1, 4], dtype=np.int64)
+    k = 5
+    withheld = Protector(s.cells, s.n_atoms, relations=s.relations).protect(counts, k)
+    seen = published_after(s.cells, withheld, counts)
+    assert findings(seen, counts, k, withheld=[c for c in s.cells if c.key in withheld]) == []
