@@ -1,7 +1,8 @@
 """The audit's view of one family's published cells: classes of live atoms, with breakdown
 tables left out where they provably add no set the audit looks for.
 
-Its own implementation (the audit stays independent of ``suppression``) of the same argument:
+Its own implementation (the audit stays independent of ``suppression``; only the array
+utilities of ``rows`` are shared) of the same argument:
 let f = sum of y_c·1_c over the published cells. Two live atoms that lie in the same published
 cells except that one is in category c and the other in category c' of a breakdown table (the
 cells of one table partition a published cell P) give f(a) - f(a') = y_c - y_c'. If f is the
@@ -20,6 +21,8 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
+
+from .rows import column_signatures, unique_rows
 
 
 class View:
@@ -57,13 +60,11 @@ class View:
                     kept.append(len(arrays) - 1)
                     member = _membership(arrays, n_atoms)
         self.keys = [keys[k] for k in kept]
-        sub = member[kept].tocsc()
-        sub.sort_indices()
         # classes: live atoms in exactly the same kept cells
         cls = np.full(n_atoms, -1, dtype=np.int64)
         idx = np.flatnonzero(live)
         if idx.size:
-            cls[idx] = unique_rows(_signatures(sub, idx))
+            cls[idx] = unique_rows(column_signatures(member[kept], idx))
         self.cls = cls
         self.n_classes = int(cls.max()) + 1 if idx.size else 0
         # each kept cell's classes: one sparse product (cells x atoms) @ (atoms x classes)
@@ -95,42 +96,11 @@ class View:
         return np.flatnonzero(ok & wanted[np.where(ok, self.cls, 0)]).tolist()
 
 
-def unique_rows(rows: np.ndarray) -> np.ndarray:
-    """The inverse of ``np.unique(rows, axis=0)`` (a group id per row, equal rows alike), fast:
-    rows are hashed to one integer, and the grouping is then checked row by row against the
-    first row of its group — exact; on a collision the slow exact way is taken."""
-    if rows.shape[0] == 0:
-        return np.zeros(0, dtype=np.int64)
-    rng = np.random.default_rng(20261208)
-    mult = rng.integers(1, 2**61, size=rows.shape[1], dtype=np.int64) | 1
-    with np.errstate(over="ignore"):
-        h = (rows * mult).sum(axis=1) + rows[:, 0] * np.int64(1_000_003)
-    _u, first, inverse = np.unique(h, return_index=True, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    if np.array_equal(rows, rows[first[inverse]]):
-        return inverse
-    _u, inverse = np.unique(rows, axis=0, return_inverse=True)
-    return inverse.reshape(-1)
-
-
 def _membership(arrays: Sequence[np.ndarray], n_atoms: int) -> sparse.csr_matrix:
     indptr = np.concatenate([[0], np.cumsum([a.size for a in arrays])]).astype(np.int64)
     indices = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
     return sparse.csr_matrix((np.ones(indices.size, dtype=np.int8), indices, indptr),
                              shape=(len(arrays), n_atoms))
-
-
-def _signatures(csc: sparse.csc_matrix, atoms: np.ndarray) -> np.ndarray:
-    """Per atom, the sorted list of its rows, padded with -1: an exact signature."""
-    sub = csc[:, atoms]
-    sub.sort_indices()
-    lengths = np.diff(sub.indptr)
-    width = max(int(lengths.max()) if lengths.size else 0, 1)
-    col = np.repeat(np.arange(atoms.size), lengths)
-    pos = np.arange(col.size) - np.repeat(sub.indptr[:-1], lengths)
-    out = np.full((atoms.size, width), -1, dtype=np.int64)
-    out[col, pos] = sub.indices
-    return out
 
 
 def _tables(keys: Sequence[str], arrays: Sequence[np.ndarray]) -> list[list[int]]:
@@ -161,9 +131,8 @@ def _tied(member: sparse.csr_matrix, rest: Sequence[int], table: Sequence[int],
     atoms = np.flatnonzero((child >= 0) & witness)
     if atoms.size == 0:
         return False
-    other = member[list(rest)].tocsc() if rest else sparse.csc_matrix((0, n_atoms), dtype=np.int8)
-    other.sort_indices()
-    bucket = unique_rows(_signatures(other, atoms))
+    other = member[list(rest)] if rest else sparse.csr_matrix(np.zeros((0, n_atoms), dtype=np.int8))
+    bucket = unique_rows(column_signatures(other, atoms))
     masks = np.zeros(int(bucket.max()) + 1, dtype=np.int64)
     np.bitwise_or.at(masks, bucket, np.left_shift(np.int64(1), child[atoms]))
     m = len(table)

@@ -36,6 +36,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from .rows import column_signatures, unique_rows
+
 __all__ = ["CannotProtect", "Cell", "Criterion", "Protector", "protect", "protect_cached"]
 
 # Bounds that keep a pathological structure from running away; hitting them only makes the
@@ -509,8 +511,6 @@ class Protector:
             return cached
         flags = self.laminar
         out = []
-        csc = self.member.tocsc()
-        csc.sort_indices()
         for parent, children in self.relations:
             if not 2 <= len(children) <= 62 or any(flags[c] for c in children):
                 continue
@@ -520,19 +520,9 @@ class Protector:
             groups = np.flatnonzero(child_of >= 0)
             if groups.size == 0:
                 continue
-            drop = np.zeros(len(self.cells), dtype=bool)
-            drop[list(children)] = True
-            sub = csc[:, groups]
-            col = np.repeat(np.arange(groups.size), np.diff(sub.indptr))
-            keep = ~drop[sub.indices]
-            col, cells = col[keep], sub.indices[keep]
-            lengths = np.bincount(col, minlength=groups.size)
-            width = int(lengths.max()) if lengths.size else 0
-            starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-            pos = np.arange(col.size) - starts[col]
-            padded = np.full((groups.size, max(width, 1)), -1, dtype=np.int64)
-            padded[col, pos] = cells  # each group's other cells, in order: an exact signature
-            bucket = _unique_rows(padded)
+            # each group's cells other than the table's children: an exact signature
+            others = np.setdiff1d(np.arange(len(self.cells)), children)
+            bucket = unique_rows(column_signatures(self.member[others], groups))
             out.append((parent, tuple(children), groups, child_of[groups], bucket,
                         int(bucket.max()) + 1))
         self.__dict__["_tables_cache"] = out
@@ -776,23 +766,6 @@ class Protector:
                 self._memo.clear()
             self._memo[memo_key] = hit
         return set(hit)
-
-
-def _unique_rows(rows: np.ndarray) -> np.ndarray:
-    """The inverse of ``np.unique(rows, axis=0)``, fast: rows hashed to one integer, the
-    grouping then checked against each group's first row (exact; a collision takes the slow
-    exact way)."""
-    if rows.shape[0] == 0:
-        return np.zeros(0, dtype=np.int64)
-    mult = np.random.default_rng(7).integers(1, 2**61, size=rows.shape[1], dtype=np.int64) | 1
-    with np.errstate(over="ignore"):
-        h = (rows * mult).sum(axis=1)
-    _u, first, inverse = np.unique(h, return_index=True, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    if np.array_equal(rows, rows[first[inverse]]):
-        return inverse
-    _u, inverse = np.unique(rows, axis=0, return_inverse=True)
-    return inverse.reshape(-1)
 
 
 def _ties_connect(masks: np.ndarray, m: int, need: int) -> bool:
